@@ -1,0 +1,1 @@
+"""stance: topic and stance toward US military presence abroad in Vietnamese news."""
