@@ -1,0 +1,230 @@
+"""Metrics, percentiles, memory and machine description (standard library only).
+
+Nothing here imports numpy or scikit-learn, so that a worker measuring one
+system does not pay for another system's libraries in its memory figures.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import math
+import os
+import platform
+import resource
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Percentile with linear interpolation between closest ranks.
+
+    Same definition as ``numpy.percentile(values, q)`` (method "linear").
+
+    Parameters
+    ----------
+    values : sequence of float
+        Observations (need not be sorted).
+    q : float
+        Percentile in [0, 100].
+
+    Returns
+    -------
+    float
+        The interpolated percentile.
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is empty or ``q`` is outside [0, 100].
+
+    Examples
+    --------
+    >>> percentile([1, 2, 3, 4], 50)
+    2.5
+    >>> percentile(range(1, 101), 99)
+    99.01
+    """
+    if not 0 <= q <= 100:
+        raise ValueError(f"percentile q must be in [0, 100], got {q!r}")
+    xs = sorted(float(v) for v in values)
+    if not xs:
+        raise ValueError("percentile of an empty sequence")
+    pos = (len(xs) - 1) * q / 100.0
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(xs) - 1)
+    frac = pos - lo
+    return xs[lo] + (xs[hi] - xs[lo]) * frac
+
+
+def latency_summary(seconds: Sequence[float]) -> dict[str, float]:
+    """Summarise per-document latencies.
+
+    Parameters
+    ----------
+    seconds : sequence of float
+        One wall-clock duration per document, in seconds.
+
+    Returns
+    -------
+    dict
+        ``n``, ``median_ms``, ``p99_ms``, ``mean_ms`` and ``max_ms``.
+
+    Examples
+    --------
+    >>> latency_summary([0.001, 0.002, 0.003])["median_ms"]
+    2.0
+    """
+    ms = [s * 1000.0 for s in seconds]
+    return {
+        "n": float(len(ms)),
+        "median_ms": percentile(ms, 50),
+        "p99_ms": percentile(ms, 99),
+        "mean_ms": sum(ms) / len(ms),
+        "max_ms": max(ms),
+    }
+
+
+def accuracy(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
+    """Fraction of exact matches.
+
+    Examples
+    --------
+    >>> accuracy(["a", "b", "b"], ["a", "b", "a"])
+    0.6666666666666666
+    """
+    if len(y_true) != len(y_pred) or not y_true:
+        raise ValueError(f"need two equal non-empty sequences, got {len(y_true)} and {len(y_pred)}")
+    return sum(t == p for t, p in zip(y_true, y_pred)) / len(y_true)
+
+
+def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
+    """Unweighted mean of per-class F1 over the classes in ``y_true`` or ``y_pred``.
+
+    Same definition as ``sklearn.metrics.f1_score(average="macro")`` (a class
+    with no true and no predicted documents does not occur; F1 is 0 when
+    precision + recall is 0).
+
+    Examples
+    --------
+    >>> round(macro_f1(["a", "a", "b"], ["a", "b", "b"]), 4)
+    0.6667
+    """
+    if len(y_true) != len(y_pred) or not y_true:
+        raise ValueError(f"need two equal non-empty sequences, got {len(y_true)} and {len(y_pred)}")
+    classes = sorted(set(y_true) | set(y_pred))
+    f1s = []
+    for c in classes:
+        tp = sum(t == c and p == c for t, p in zip(y_true, y_pred))
+        fp = sum(t != c and p == c for t, p in zip(y_true, y_pred))
+        fn = sum(t == c and p != c for t, p in zip(y_true, y_pred))
+        denom = 2 * tp + fp + fn
+        f1s.append(2 * tp / denom if denom else 0.0)
+    return sum(f1s) / len(f1s)
+
+
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak resident set size in MB (10**6 bytes) from ``getrusage``.
+
+    Parameters
+    ----------
+    who : int
+        ``resource.RUSAGE_SELF`` or ``resource.RUSAGE_CHILDREN``.
+
+    Returns
+    -------
+    float
+        Peak RSS; Linux reports ``ru_maxrss`` in KiB.
+    """
+    kib = resource.getrusage(who).ru_maxrss
+    scale = 1 if sys.platform == "darwin" else 1024
+    return kib * scale / 1e6
+
+
+def file_size_mb(path: str | os.PathLike[str]) -> float:
+    """Size of a file, or of all files under a folder, in MB (10**6 bytes)."""
+    p = os.fspath(path)
+    if os.path.isdir(p):
+        total = 0
+        for root, _dirs, files in os.walk(p):
+            total += sum(os.path.getsize(os.path.join(root, f)) for f in files)
+        return total / 1e6
+    return os.path.getsize(p) / 1e6
+
+
+def usable_cores() -> int:
+    """Number of CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+_PACKAGES = (
+    "numpy",
+    "scipy",
+    "scikit-learn",
+    "joblib",
+    "underthesea",
+    "underthesea_core",
+    "fasttext-numpy2",
+    "fasttext",
+    "psutil",
+    "matplotlib",
+    "vistance",
+)
+
+
+def machine_description() -> dict[str, Any]:
+    """Describe the machine and software the benchmark runs on.
+
+    Returns
+    -------
+    dict
+        CPU model (from ``/proc/cpuinfo``), logical and usable cores, total
+        RAM in GB, OS, Python version and installed versions of the relevant
+        packages (``None`` when not installed).
+    """
+    cpu = platform.processor() or "unknown"
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    ram_gb = None
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("MemTotal:"):
+                    ram_gb = round(int(line.split()[1]) * 1024 / 1e9, 1)
+                    break
+    except OSError:
+        pass
+    versions: dict[str, str | None] = {}
+    for pkg in _PACKAGES:
+        try:
+            versions[pkg] = importlib.metadata.version(pkg)
+        except importlib.metadata.PackageNotFoundError:
+            versions[pkg] = None
+    return {
+        "cpu": cpu,
+        "logical_cores": os.cpu_count(),
+        "usable_cores": usable_cores(),
+        "ram_gb": ram_gb,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "packages": {k: v for k, v in versions.items() if v is not None},
+    }
+
+
+def format_machine(info: dict[str, Any]) -> str:
+    """One-paragraph text rendering of :func:`machine_description`."""
+    pkgs = ", ".join(f"{k} {v}" for k, v in info["packages"].items())
+    return (
+        f"CPU: {info['cpu']}, {info['usable_cores']} usable cores "
+        f"({info['logical_cores']} logical), RAM {info['ram_gb']} GB, {info['os']}\n"
+        f"Python {info['python']}; {pkgs}"
+    )
