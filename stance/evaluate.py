@@ -115,13 +115,19 @@ def _scores_from_cm(cm: np.ndarray, labels: Sequence) -> dict[str, float]:
     }
 
 
-def _bootstrap_weights(
-    n: int, groups: Sequence[Hashable] | None, rng: np.random.Generator
-) -> np.ndarray:
-    """How many times each record is drawn in one bootstrap resample (by record or by whole group)."""
+def _group_index(groups: Sequence[Hashable] | None, n: int) -> np.ndarray | None:
+    """Integer group number of each record (None without groups)."""
     if groups is None:
+        return None
+    if len(groups) != n:
+        raise ValueError(f"groups has {len(groups)} entries for {n} records")
+    return np.unique(np.asarray([str(g) for g in groups]), return_inverse=True)[1].ravel()
+
+
+def _bootstrap_weights(n: int, group_index: np.ndarray | None, rng: np.random.Generator) -> np.ndarray:
+    """How many times each record is drawn in one bootstrap resample (by record or by whole group)."""
+    if group_index is None:
         return np.bincount(rng.integers(0, n, n), minlength=n).astype(float)
-    _, group_index = np.unique(np.asarray([str(g) for g in groups]), return_inverse=True)
     n_groups = int(group_index.max()) + 1
     drawn = np.bincount(rng.integers(0, n_groups, n_groups), minlength=n_groups)
     return drawn[group_index].astype(float)
@@ -217,8 +223,9 @@ def _bootstrap_ci(
     t, p = _codes(y_true, labels), _codes(y_pred, labels)
     rng = np.random.default_rng(random_state)
     draws = {name: np.empty(n_bootstrap) for name in METRICS}
+    group_index = _group_index(groups, len(t))
     for b in range(n_bootstrap):
-        w = _bootstrap_weights(len(t), groups, rng)
+        w = _bootstrap_weights(len(t), group_index, rng)
         for name, value in _scores_from_cm(_cm_from_codes(t, p, k, w), labels).items():
             draws[name][b] = value
     ci = {name: _percentile_ci(values) for name, values in draws.items()}
@@ -753,8 +760,9 @@ def paired_bootstrap(
     score_b = _scores_from_cm(_cm_from_codes(t, b, k), labels)[metric]
     rng = np.random.default_rng(random_state)
     diffs = np.empty(n_bootstrap)
+    group_index = _group_index(groups, len(t))
     for i in range(n_bootstrap):
-        w = _bootstrap_weights(len(t), groups, rng)
+        w = _bootstrap_weights(len(t), group_index, rng)
         diffs[i] = (_scores_from_cm(_cm_from_codes(t, a, k, w), labels)[metric]
                     - _scores_from_cm(_cm_from_codes(t, b, k, w), labels)[metric])
     diffs = diffs[~np.isnan(diffs)]
