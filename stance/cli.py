@@ -1,0 +1,238 @@
+"""The ``stance`` command: a thin layer of argparse sub-commands over the library.
+
+``main(argv) -> int`` is the console script's entry point; every sub-command is a pair of functions,
+one adding its arguments and one running it, registered in :data:`COMMANDS`.
+
+Examples
+--------
+>>> main(["classify", "--format", "jsonl", "seeds/000_4dc289d512b6f0d6.txt"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Mapping, Sequence, TextIO
+
+__all__ = ["main", "COMMANDS"]
+
+_SNIPPET = 150
+
+
+def _snippet(text: str, width: int = _SNIPPET) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _scores_line(scores: Mapping[str, float]) -> str:
+    return " · ".join(f"{k} {v:.2f}" for k, v in scores.items())
+
+
+def _print_result(path: str, result, out: TextIO, *, show_passages: bool) -> None:
+    ranked = sorted(result.topic_scores.items(), key=lambda kv: -kv[1])
+    from .labels import topic_display_name
+
+    runner_up = f"   (next: {topic_display_name(ranked[1][0])} {ranked[1][1]:.2f})" if len(ranked) > 1 else ""
+    print(path, file=out)
+    print(f"  topic    {result.topic_name} [{result.topic}] {ranked[0][1]:.2f}{runner_up}", file=out)
+    print(f"  stance   {result.stance:<9}  {_scores_line(result.stance_scores)}", file=out)
+    counts: dict[str, int] = {}
+    for p in result.passages:
+        counts[p.stance] = counts.get(p.stance, 0) + 1
+    print(
+        f"  passages {len(result.passages)}: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())),
+        file=out,
+    )
+    if result.evidence:
+        print("  evidence", file=out)
+        for p in result.evidence:
+            print(f"    [{p.index}] {p.stance} {p.stance_scores[p.stance]:.2f}  {_snippet(p.text)}", file=out)
+    if show_passages:
+        print("  all passages", file=out)
+        for p in result.passages:
+            print(f"    [{p.index}] {p.stance:<9} {_scores_line(p.stance_scores)}", file=out)
+            print(f"        {_snippet(p.text)}", file=out)
+    print(file=out)
+
+
+# --------------------------------------------------------------------------------------------------
+# classify
+
+
+def _add_classify(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", help="text files or folders (folders: every *.txt, recursively)")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format (default text)")
+    p.add_argument("--passages", action="store_true", help="text format: also list every passage")
+    p.add_argument("--topic-model", type=Path, help="a topic model file instead of the shipped one")
+    p.add_argument("--stance-model", type=Path, help="a stance model file instead of the shipped one")
+    p.add_argument("--trusted", action="store_true", help="allow loading model files that are not stance's own")
+    p.add_argument("--batch-size", type=int, default=256, help="documents classified together (default 256)")
+
+
+def _models(args: argparse.Namespace):
+    from .api import Models, default_models
+    from .artefacts import load
+
+    if not args.topic_model and not args.stance_model:
+        return default_models()
+    base = default_models()
+    return Models(
+        topic=load(args.topic_model, trusted=args.trusted) if args.topic_model else base.topic,
+        stance=load(args.stance_model, trusted=args.trusted) if args.stance_model else base.stance,
+    )
+
+
+def _run_classify(args: argparse.Namespace) -> int:
+    from .api import classify_batch
+    from .textio import iter_documents
+
+    models = _models(args)
+    failures = 0
+    batch: list = []
+
+    def flush() -> None:
+        nonlocal failures
+        good = [r for r in batch if r.error is None]
+        results = {}
+        if good:
+            try:
+                for r, res in zip(good, classify_batch([r.text for r in good], models=models)):
+                    results[r.path] = res
+            except (TypeError, ValueError):
+                for r in good:  # find the culprit one by one; the rest still get results
+                    try:
+                        results[r.path] = classify_batch([r.text], models=models)[0]
+                    except (TypeError, ValueError) as e:
+                        results[r.path] = e
+        for r in batch:
+            res = results.get(r.path) if r.error is None else None
+            error = r.error if r.error is not None else (str(res) if isinstance(res, Exception) else None)
+            if error is not None:
+                failures += 1
+            if args.format == "jsonl":
+                row = {"path": r.path, "error": error}
+                if error is None:
+                    row.update(res.to_dict())
+                print(json.dumps(row, ensure_ascii=False), flush=False)
+            elif error is not None:
+                print(f"{r.path}\n  error    {error}\n", file=sys.stdout)
+            else:
+                _print_result(r.path, res, sys.stdout, show_passages=args.passages)
+        batch.clear()
+
+    for record in iter_documents(args.paths):
+        batch.append(record)
+        if len(batch) >= max(1, args.batch_size):
+            flush()
+    flush()
+    sys.stdout.flush()
+    if failures:
+        print(f"stance classify: {failures} document(s) could not be classified (see 'error')", file=sys.stderr)
+    return 1 if failures else 0
+
+
+# --------------------------------------------------------------------------------------------------
+# train
+
+
+def _add_train(p: argparse.ArgumentParser) -> None:
+    p.add_argument("data", nargs="?", type=Path, help="your labelled data: .jsonl, .csv/.tsv or a folder per label")
+    p.add_argument("--out", type=Path, help="model file to write (*.joblib); a manifest and a model card go beside it")
+    p.add_argument(
+        "--task",
+        default=None,
+        help="'topic' or 'stance' without DATA: rebuild a default model from --data-dir; "
+        "with DATA: any name for your task",
+    )
+    p.add_argument("--data-dir", type=Path, default=None, help="shared data folder (default ../shared/data)")
+    p.add_argument("--text-field", default="text")
+    p.add_argument("--label-field", default="label")
+    p.add_argument("--format", choices=("jsonl", "csv", "tsv", "folder"), default=None)
+    p.add_argument("--group-field", default=None, help="field grouping related texts (e.g. doc_id) for CV")
+    p.add_argument("--cv-folds", type=int, default=5)
+    p.add_argument("--allow-duplicates", action="store_true", help="warn about repeated texts instead of failing")
+
+
+def _run_train(args: argparse.Namespace) -> int:
+    from .train import DEFAULT_DATA_DIR, train, train_default
+
+    if args.data is None:
+        if args.task not in ("topic", "stance"):
+            print("stance train: give DATA, or --task topic|stance to rebuild a default model", file=sys.stderr)
+            return 2
+        manifest = train_default(args.task, data_dir=args.data_dir or DEFAULT_DATA_DIR, out=args.out)
+        out = args.out or Path("stance/models") / f"{args.task}.joblib"
+    else:
+        if args.out is None:
+            print("stance train: --out MODEL is required with DATA", file=sys.stderr)
+            return 2
+        manifest = train(
+            args.data,
+            args.out,
+            task=args.task or "custom",
+            text_field=args.text_field,
+            label_field=args.label_field,
+            format=args.format,
+            group_field=args.group_field,
+            cv_folds=args.cv_folds,
+            allow_duplicates=args.allow_duplicates,
+        )
+        out = args.out
+    m = manifest["metrics"]
+    f_avg = f", F_avg {m['f_avg']:.4f}" if m.get("f_avg") is not None else ""
+    print(
+        f"wrote {out} ({manifest['payload']['bytes'] / 1e6:.1f} MB): {len(manifest['labels'])} labels, "
+        f"{manifest['n_examples']} examples; cross-validated accuracy {m['accuracy']:.4f}, "
+        f"macro-F1 {m['macro_f1']:.4f}{f_avg}"
+    )
+    return 0
+
+
+# --------------------------------------------------------------------------------------------------
+
+Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
+
+COMMANDS: dict[str, Command] = {
+    "classify": ("topic and stance of articles, with evidence passages", _add_classify, _run_classify),
+    "train": ("train a model on labelled data, or rebuild a default one", _add_train, _run_train),
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="stance",
+        description="Topic and stance toward US military presence abroad in Vietnamese news.",
+    )
+    parser.add_argument("--version", action="version", version=f"stance {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, (help_text, add, run) in COMMANDS.items():
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        add(p)
+        p.set_defaults(run=run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``stance`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    Exit status: 0 success, 1 some input could not be processed (the output says which), 2 bad usage
+    or an error that stopped the command (the message says what).
+    """
+    from .artefacts import ArtefactError
+    from .data import DataError
+
+    args = _parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (ArtefactError, DataError, FileNotFoundError, ValueError) as e:
+        print(f"stance {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

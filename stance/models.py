@@ -1,0 +1,435 @@
+"""The estimators: :class:`TextClassifier` for any label set, :class:`StanceClassifier` for stance, and
+:func:`aggregate_stance` to decide an article's stance from its passages.
+
+Both estimators take raw or cleaned texts (cleaning is idempotent and part of the features), follow
+scikit-learn's conventions (keyword-only constructor storing its arguments, learned attributes ending
+in ``_``, ``clone``/``get_params``/pickle/``GridSearchCV`` work) and return calibrated probabilities
+that sum to 1: a linear SVM's scores are mapped to probabilities by Platt scaling fitted on
+cross-validated scores (:class:`sklearn.calibration.CalibratedClassifierCV`).
+
+Examples
+--------
+>>> texts = ["Quân Mỹ rút khỏi Iraq", "Đội tuyển thắng trận", "Binh sĩ Mỹ ở Iraq", "Cầu thủ ghi bàn"] * 5
+>>> labels = ["world", "sport", "world", "sport"] * 5
+>>> model = TextClassifier(min_df=1, calibration_folds=2).fit(texts, labels)
+>>> model.predict(["Quân Mỹ ở Iraq"]).tolist()
+['world']
+>>> round(float(model.predict_proba(["Cầu thủ"]).sum()), 6)
+1.0
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+from sklearn.pipeline import FeatureUnion
+from sklearn.svm import LinearSVC
+from sklearn.utils.validation import check_is_fitted
+
+from .features import StanceCues, TextVectorizer
+from .labels import STANCE_LABELS
+
+__all__ = ["TextClassifier", "StanceClassifier", "ArticleStance", "aggregate_stance"]
+
+
+def _texts(X: Iterable[str]) -> list[str]:
+    if isinstance(X, str):
+        raise TypeError("expected a list of texts, got a single str; wrap it in a list")
+    return list(X)
+
+
+def _splits(
+    y: np.ndarray, groups: Sequence[object] | None, n_splits: int, random_state: int
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Stratified folds, grouped when groups are given, so related texts never straddle folds."""
+    _, counts = np.unique(y, return_counts=True)
+    n = int(min(n_splits, counts.min()))
+    if n < 2:
+        raise ValueError(
+            f"every label needs at least 2 examples for calibration; the rarest has {counts.min()}"
+        )
+    dummy = np.zeros(len(y))
+    if groups is not None:
+        cv = StratifiedGroupKFold(n_splits=n, shuffle=True, random_state=random_state)
+        return list(cv.split(dummy, y, groups))
+    return list(StratifiedKFold(n_splits=n, shuffle=True, random_state=random_state).split(dummy, y))
+
+
+class TextClassifier(ClassifierMixin, BaseEstimator):
+    """TF-IDF n-grams (plus optional stance cues) and a calibrated linear SVM, for any label set.
+
+    Parameters
+    ----------
+    tokens : {"syllables", "words"}, default="syllables"
+        Tokens of the TF-IDF features (see :class:`stance.features.TextVectorizer`).
+    ngram_range : tuple of int, default=(1, 2)
+        n-gram range of the TF-IDF features.
+    min_df : int or float, default=2
+        Minimum document frequency of an n-gram.
+    max_features : int or None, default=None
+        Keep at most this many n-grams, the most frequent (bounds the artefact size).
+    sublinear_tf : bool, default=True
+        ``1 + log(tf)`` term weighting.
+    cues : bool, default=False
+        Add :class:`stance.features.StanceCues` to the features.
+    C : float, default=0.5
+        Inverse regularisation strength of the SVM.
+    class_weight : {"balanced"} or dict or None, default=None
+        Class weights of the SVM; ``"balanced"`` for imbalanced data.
+    calibration : {"sigmoid", "isotonic"}, default="sigmoid"
+        How decision scores become probabilities.
+    calibration_folds : int, default=3
+        Folds whose held-out scores fit the calibration.
+    clean : bool, default=True
+        Clean raw text first (:func:`stance.clean.clean`).
+    random_state : int, default=0
+        Seed for the folds and the SVM.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        The labels, in the column order of :meth:`predict_proba`.
+    features_ : sklearn.pipeline.FeatureUnion
+        The fitted feature extractors.
+    calibrated_ : sklearn.calibration.CalibratedClassifierCV
+        The SVM (fitted on all data) and its calibrators.
+    """
+
+    def __init__(
+        self,
+        *,
+        tokens: str = "syllables",
+        ngram_range: tuple[int, int] = (1, 2),
+        min_df: int | float = 2,
+        max_features: int | None = None,
+        sublinear_tf: bool = True,
+        cues: bool = False,
+        C: float = 0.5,
+        class_weight: str | dict | None = None,
+        calibration: str = "sigmoid",
+        calibration_folds: int = 3,
+        clean: bool = True,
+        random_state: int = 0,
+    ) -> None:
+        self.tokens = tokens
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+        self.sublinear_tf = sublinear_tf
+        self.cues = cues
+        self.C = C
+        self.class_weight = class_weight
+        self.calibration = calibration
+        self.calibration_folds = calibration_folds
+        self.clean = clean
+        self.random_state = random_state
+
+    def _features(self) -> FeatureUnion:
+        parts: list[tuple[str, object]] = [
+            (
+                "tfidf",
+                TextVectorizer(
+                    tokens=self.tokens,
+                    ngram_range=self.ngram_range,
+                    min_df=self.min_df,
+                    max_features=self.max_features,
+                    sublinear_tf=self.sublinear_tf,
+                    clean=self.clean,
+                ),
+            )
+        ]
+        if self.cues:
+            parts.append(("cues", StanceCues(clean=self.clean)))
+        return FeatureUnion(parts)
+
+    def fit(
+        self, X: Iterable[str], y: Sequence[str], groups: Sequence[object] | None = None
+    ) -> "TextClassifier":
+        """Fit features, SVM and calibration.
+
+        Parameters
+        ----------
+        X : list of str
+            Texts.
+        y : list of str
+            Their labels (at least two distinct, each seen at least twice).
+        groups : list, optional
+            Group of each text (e.g. the article a passage comes from): calibration folds keep a group
+            together, so the calibration is fitted on scores of texts unlike those the SVM saw.
+
+        Returns
+        -------
+        self
+        """
+        texts = _texts(X)
+        y_arr = np.asarray(y)
+        if len(texts) != len(y_arr):
+            raise ValueError(f"X has {len(texts)} texts but y has {len(y_arr)} labels")
+        if len(np.unique(y_arr)) < 2:
+            raise ValueError(f"need at least two distinct labels, got {np.unique(y_arr).tolist()}")
+        self.features_ = self._features()
+        Z = self.features_.fit_transform(texts)
+        svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+        cv = _splits(y_arr, groups, self.calibration_folds, self.random_state)
+        self.calibrated_ = CalibratedClassifierCV(
+            svm, method=self.calibration, cv=cv, ensemble=False
+        ).fit(Z, y_arr)
+        svm_fitted = self.calibrated_.calibrated_classifiers_[0].estimator
+        # float32 weights halve the artefact; scores change by < 1e-6.
+        svm_fitted.coef_ = svm_fitted.coef_.astype(np.float32)
+        self.classes_ = self.calibrated_.classes_
+        return self
+
+    def transform_features(self, X: Iterable[str]):
+        """The feature matrix the SVM sees (sparse, one row per text)."""
+        check_is_fitted(self, "calibrated_")
+        return self.features_.transform(_texts(X))
+
+    def decision_function(self, X: Iterable[str]) -> np.ndarray:
+        """Uncalibrated SVM scores, shape ``(n_texts, n_classes)`` (``(n_texts,)`` for two classes)."""
+        return self.calibrated_.calibrated_classifiers_[0].estimator.decision_function(
+            self.transform_features(X)
+        )
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Calibrated probabilities, shape ``(n_texts, n_classes)``, rows sum to 1."""
+        return self.calibrated_.predict_proba(self.transform_features(X))
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """Most probable label of each text."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def feature_names(self) -> np.ndarray:
+        """Names of the feature columns (n-grams, then ``cues__...``)."""
+        check_is_fitted(self, "calibrated_")
+        return self.features_.get_feature_names_out()
+
+    def coefficients(self) -> np.ndarray:
+        """SVM weights, shape ``(n_classes, n_features)`` (one row, for the second class, when binary)."""
+        check_is_fitted(self, "calibrated_")
+        return self.calibrated_.calibrated_classifiers_[0].estimator.coef_
+
+
+class StanceClassifier(ClassifierMixin, BaseEstimator):
+    """Stance of a passage toward US military presence abroad, in two steps.
+
+    A relevance step decides whether the passage is about the target at all (``unrelated`` or not);
+    a stance step, trained on the related passages only, decides between ``pro``, ``anti`` and
+    ``neutral``. The probabilities combine as ``P(pro) = P(related) * P(pro | related)`` and so on, so
+    they sum to 1 over :data:`stance.labels.STANCE_LABELS`. Both steps use class-balanced weights,
+    since ``pro`` is the rarest class (9%), and both add :class:`stance.features.StanceCues` to
+    syllable n-grams.
+
+    Parameters
+    ----------
+    ngram_range : tuple of int, default=(1, 3)
+        n-gram range of both steps.
+    min_df : int, default=2
+        Minimum document frequency of an n-gram.
+    tokens : {"syllables", "words"}, default="syllables"
+        Tokens of the n-grams.
+    cues : bool, default=True
+        Add the stance cue features.
+    C_relevance, C_stance : float, default=0.5
+        SVM regularisation of each step.
+    two_step : bool, default=True
+        False fits one four-class model instead (kept to measure what the relevance step buys).
+    calibration_folds : int, default=5
+        Folds for the calibration of each step (grouped by article when groups are given).
+    clean : bool, default=True
+        Clean raw text first.
+    random_state : int, default=0
+        Seed.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        :data:`stance.labels.STANCE_LABELS`.
+    relevance_ : TextClassifier
+        ``related`` vs ``unrelated`` (absent when ``two_step=False``).
+    stance_ : TextClassifier
+        ``pro`` / ``anti`` / ``neutral`` (all four labels when ``two_step=False``).
+    """
+
+    def __init__(
+        self,
+        *,
+        ngram_range: tuple[int, int] = (1, 3),
+        min_df: int = 2,
+        tokens: str = "syllables",
+        cues: bool = True,
+        C_relevance: float = 0.5,
+        C_stance: float = 0.5,
+        two_step: bool = True,
+        calibration_folds: int = 5,
+        clean: bool = True,
+        random_state: int = 0,
+    ) -> None:
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.tokens = tokens
+        self.cues = cues
+        self.C_relevance = C_relevance
+        self.C_stance = C_stance
+        self.two_step = two_step
+        self.calibration_folds = calibration_folds
+        self.clean = clean
+        self.random_state = random_state
+
+    def _step(self, C: float) -> TextClassifier:
+        return TextClassifier(
+            tokens=self.tokens,
+            ngram_range=self.ngram_range,
+            min_df=self.min_df,
+            cues=self.cues,
+            C=C,
+            class_weight="balanced",
+            calibration_folds=self.calibration_folds,
+            clean=self.clean,
+            random_state=self.random_state,
+        )
+
+    def fit(
+        self, X: Iterable[str], y: Sequence[str], groups: Sequence[object] | None = None
+    ) -> "StanceClassifier":
+        """Fit both steps on passages labelled with :data:`stance.labels.STANCE_LABELS`.
+
+        Parameters
+        ----------
+        X : list of str
+            Passages.
+        y : list of str
+            Their stance labels.
+        groups : list, optional
+            The article of each passage (``doc_id``), for grouped calibration folds.
+        """
+        texts = _texts(X)
+        y_arr = np.asarray(y)
+        unknown = sorted(set(y_arr.tolist()) - set(STANCE_LABELS))
+        if unknown:
+            raise ValueError(f"unknown stance labels {unknown}; expected {list(STANCE_LABELS)}")
+        g = None if groups is None else np.asarray(groups)
+        self.classes_ = np.asarray(STANCE_LABELS)
+        if not self.two_step:
+            self.stance_ = self._step(self.C_stance).fit(texts, y_arr, groups=g)
+            return self
+        related = y_arr != "unrelated"
+        self.relevance_ = self._step(self.C_relevance).fit(
+            texts, np.where(related, "related", "unrelated"), groups=g
+        )
+        self.stance_ = self._step(self.C_stance).fit(
+            [t for t, r in zip(texts, related) if r],
+            y_arr[related],
+            groups=None if g is None else g[related],
+        )
+        return self
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Probabilities over :attr:`classes_`, shape ``(n_texts, 4)``, rows sum to 1."""
+        check_is_fitted(self, "stance_")
+        texts = _texts(X)
+        out = np.zeros((len(texts), len(self.classes_)))
+        if not texts:
+            return out
+        col = {label: k for k, label in enumerate(self.classes_)}
+        stance = self.stance_.predict_proba(texts)
+        if not self.two_step:
+            for j, label in enumerate(self.stance_.classes_):
+                out[:, col[label]] = stance[:, j]
+            return out
+        rel = self.relevance_.predict_proba(texts)
+        p_related = rel[:, list(self.relevance_.classes_).index("related")]
+        for j, label in enumerate(self.stance_.classes_):
+            out[:, col[label]] = p_related * stance[:, j]
+        out[:, col["unrelated"]] = 1.0 - p_related
+        return out
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """Most probable stance of each passage."""
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+
+@dataclass(frozen=True)
+class ArticleStance:
+    """An article's stance decided from its passages.
+
+    Attributes
+    ----------
+    label : str
+        The stance of the article.
+    scores : Mapping[str, float]
+        Probability of each label; sums to 1.
+    evidence : tuple of int
+        Indices of the passages that carry the decision, strongest first.
+    """
+
+    label: str
+    scores: Mapping[str, float]
+    evidence: tuple[int, ...]
+
+
+def aggregate_stance(
+    passage_proba: np.ndarray, classes: Sequence[str] = STANCE_LABELS, *, max_evidence: int = 3
+) -> ArticleStance:
+    """Decide an article's stance from the stance probabilities of its passages.
+
+    The article is about the target as much as its most related passage is:
+    ``P(unrelated) = min_i P_i(unrelated)``. Among pro / anti / neutral, each passage counts in
+    proportion to how related it is, so the related mass is shared as
+    ``sum_i P_i(label) / sum_i (1 - P_i(unrelated))``. The scores sum to 1. Evidence: the passages
+    with the highest probability of the chosen label (for ``unrelated``, the least related ones),
+    at most ``max_evidence``, and only those at least half as probable as the strongest one.
+
+    Parameters
+    ----------
+    passage_proba : ndarray of shape (n_passages, n_labels)
+        Rows from :meth:`StanceClassifier.predict_proba`.
+    classes : sequence of str
+        Column labels; must contain ``"unrelated"``.
+    max_evidence : int, default=3
+        Most evidence passages returned.
+
+    Returns
+    -------
+    ArticleStance
+
+    Examples
+    --------
+    >>> p = np.array([[0.0, 0.1, 0.2, 0.7], [0.0, 0.9, 0.0, 0.1], [0.1, 0.1, 0.7, 0.1]])
+    >>> a = aggregate_stance(p)
+    >>> a.label, a.evidence
+    ('anti', (1,))
+    >>> round(sum(a.scores.values()), 6)
+    1.0
+    """
+    classes = list(classes)
+    P = np.asarray(passage_proba, dtype=float)
+    if P.ndim != 2 or P.shape[1] != len(classes):
+        raise ValueError(f"passage_proba must have shape (n, {len(classes)}), got {P.shape}")
+    u = classes.index("unrelated")
+    if len(P) == 0:
+        scores = {c: float(c == "unrelated") for c in classes}
+        return ArticleStance("unrelated", scores, ())
+    p_unrelated = float(P[:, u].min())
+    related_mass = P.sum(axis=0)
+    related_mass[u] = 0.0
+    total = related_mass.sum()
+    share = related_mass / total if total > 0 else np.full(len(classes), 0.0)
+    if total <= 0:
+        p_unrelated = 1.0
+    scores_arr = (1.0 - p_unrelated) * share
+    scores_arr[u] = p_unrelated
+    scores_arr = scores_arr / scores_arr.sum()
+    label_idx = int(np.argmax(scores_arr))
+    strength = P[:, label_idx]
+    order = np.argsort(-strength, kind="stable")
+    top = strength[order[0]]
+    evidence = tuple(int(i) for i in order[:max_evidence] if strength[i] >= 0.5 * top and strength[i] > 0)
+    return ArticleStance(
+        classes[label_idx], {c: float(s) for c, s in zip(classes, scores_arr)}, evidence
+    )
