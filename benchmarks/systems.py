@@ -194,14 +194,14 @@ class FastText(System):
         "dim": 100,
         "epoch": 10,
         "wordNgrams": 2,
-        "lr": 0.5,
+        "lr": 0.2,
         "minCount": 1,
         "bucket": 2_000_000,
         "loss": "softmax",
         "seed": 0,
     }
     description = (
-        "fasttext.train_supervised(dim=100, epoch=10, wordNgrams=2, lr=0.5, minCount=1, "
+        "fasttext.train_supervised(dim=100, epoch=10, wordNgrams=2, lr=0.2, minCount=1, "
         "bucket=2000000, loss='softmax', seed=0, thread=<usable cores>) on lower-cased \\w+ "
         "syllables, training lines shuffled with random.Random(0); "
         "model.predict(list) / model.predict(str)"
