@@ -14,6 +14,7 @@ Two modes:
 from __future__ import annotations
 
 import argparse
+import ast
 import json
 import os
 import shlex
@@ -34,8 +35,13 @@ _COLD_WRAPPER = """\
 import sys
 MODEL_PATH, TEXT = sys.argv[1], sys.stdin.read()
 {code}
-import json, resource
-print(json.dumps({{"label": str(label), "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}}))
+try:
+    _hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1]
+    _rss = int(_hwm) * 1024 / 1e6
+except (OSError, IndexError):
+    import resource
+    _rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+print(repr(str(label)), _rss, sep="\t")
 """
 
 
@@ -119,7 +125,8 @@ def cold_start(system_name: str, model_path: str, text: str, repeat: int) -> dic
     -------
     dict
         ``times_s`` (wall time measured by the parent, from spawn to exit),
-        ``median_s``, ``label`` and ``rss_mb`` (peak RSS of the process).
+        ``median_s``, ``label`` and ``rss_mb`` (peak RSS of the process,
+        ``VmHWM`` read after the prediction).
     """
     code = _COLD_WRAPPER.format(code=get_system(system_name).cold_start_code)
     times, out = [], {}
@@ -131,12 +138,13 @@ def cold_start(system_name: str, model_path: str, text: str, repeat: int) -> dic
         times.append(time.perf_counter() - t0)
         if proc.returncode:
             return {"error": (proc.stderr or "").strip().splitlines()[-1:]}
-        out = json.loads(proc.stdout.strip().splitlines()[-1])
+        label, rss = proc.stdout.rstrip("\n").splitlines()[-1].rsplit("\t", 1)
+        out = {"label": ast.literal_eval(label), "peak_rss_mb": float(rss)}
     return {
         "times_s": times,
         "median_s": statistics.median(times),
         "label": out.get("label"),
-        "rss_mb": out.get("maxrss_kib", 0) * 1024 / 1e6,
+        "rss_mb": out.get("peak_rss_mb"),
     }
 
 
@@ -147,7 +155,7 @@ def summarise(res: dict[str, Any]) -> dict[str, Any]:
     -------
     dict
         Keys ``system`` and, when measured, ``accuracy``, ``macro_f1``,
-        ``train_s``, ``docs_s_1core``, ``docs_s_native``, ``docs_s_all``,
+        ``train_s``, ``docs_s_1core``, ``docs_cpu_s``, ``docs_s_native``, ``docs_s_all``,
         ``cores``, ``lat_p50_ms``, ``lat_p99_ms``, ``peak_rss_mb``,
         ``serve_rss_mb``, ``artefact_mb``, ``cold_s``; or ``status``.
     """
@@ -164,6 +172,7 @@ def summarise(res: dict[str, Any]) -> dict[str, Any]:
         macro_f1=res["macro_f1"],
         train_s=res["train_s"],
         docs_s_1core=n / statistics.median(res["batch_1core_times_s"]),
+        docs_cpu_s=n / statistics.median(res["batch_1core_cpu_s"]),
         docs_s_native=n / statistics.median(res["batch_native_times_s"]),
         lat_p50_ms=res["latency"]["median_ms"],
         lat_p99_ms=res["latency"]["p99_ms"],
@@ -188,6 +197,7 @@ _COLUMNS = (
     ("macro_f1", "macro-F1", "{:.4f}"),
     ("train_s", "train s", "{:.1f}"),
     ("docs_s_1core", "docs/s 1 core", "{:,.0f}"),
+    ("docs_cpu_s", "docs per CPU-s", "{:,.0f}"),
     ("docs_s_native", "docs/s 1 proc (native threads)", "{:,.0f}"),
     ("docs_s_all", "docs/s all cores", "{:,.0f}"),
     ("lat_p50_ms", "latency p50 ms", "{:.2f}"),
@@ -360,6 +370,10 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"latency over {args.n_latency} documents; cold start: median of {args.cold_repeat} processes; "
               f"all cores = process pool of {usable_cores()}")
     print(table)
+    loads = [(r["system"], r.get("loadavg_start"), r.get("loadavg_end")) for r in results if r.get("loadavg_start")]
+    if loads:
+        print("load average (1/5/15 min) at start -> end of each system: "
+              + "; ".join(f"{n} {a} -> {b}" for n, a, b in loads))
     for r in results:
         if r.get("description"):
             print(f"- {r['system']}: {r['description']}")

@@ -123,22 +123,59 @@ def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
     return sum(f1s) / len(f1s)
 
 
-def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    """Peak resident set size in MB (10**6 bytes) from ``getrusage``.
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process in MB (10**6 bytes).
 
-    Parameters
-    ----------
-    who : int
-        ``resource.RUSAGE_SELF`` or ``resource.RUSAGE_CHILDREN``.
+    Reads ``VmHWM`` from ``/proc/self/status`` on Linux: ``getrusage``'s
+    ``ru_maxrss`` survives ``execve``, so a child started from a large parent
+    would report the parent's peak. Elsewhere falls back to ``ru_maxrss``.
 
     Returns
     -------
     float
-        Peak RSS; Linux reports ``ru_maxrss`` in KiB.
+        Peak RSS of the current address space.
     """
-    kib = resource.getrusage(who).ru_maxrss
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     scale = 1 if sys.platform == "darwin" else 1024
     return kib * scale / 1e6
+
+
+def current_rss_mb() -> float | None:
+    """Current resident set size of this process in MB (``VmRSS``), or ``None`` off Linux."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    return None
+
+
+def reset_peak_rss() -> bool:
+    """Reset this process's peak RSS (``VmHWM``) to its current RSS.
+
+    Writes ``5`` to ``/proc/self/clear_refs`` (Linux 4.0+), so that a later
+    :func:`peak_rss_mb` covers only what happens after the call.
+
+    Returns
+    -------
+    bool
+        Whether the reset was possible.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
 
 
 def file_size_mb(path: str | os.PathLike[str]) -> float:

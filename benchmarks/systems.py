@@ -194,14 +194,14 @@ class FastText(System):
         "dim": 100,
         "epoch": 10,
         "wordNgrams": 2,
-        "lr": 0.2,
+        "lr": 0.5,
         "minCount": 1,
         "bucket": 2_000_000,
         "loss": "softmax",
         "seed": 0,
     }
     description = (
-        "fasttext.train_supervised(dim=100, epoch=10, wordNgrams=2, lr=0.2, minCount=1, "
+        "fasttext.train_supervised(dim=100, epoch=10, wordNgrams=2, lr=0.5, minCount=1, "
         "bucket=2000000, loss='softmax', seed=0, thread=<usable cores>) on lower-cased \\w+ "
         "syllables, training lines shuffled with random.Random(0); "
         "model.predict(list) / model.predict(str)"
@@ -303,49 +303,47 @@ class SklearnTfidfSVC(System):
 
 
 class Stance(System):
-    """This project: ``stance.models.TextClassifier`` through ``stance``'s API.
+    """This project: ``stance.TextClassifier`` trained and saved through ``stance``'s API.
 
-    Needs ``stance.models.TextClassifier`` (a scikit-learn style estimator:
-    ``fit(texts, labels)``, ``predict(texts)``) and, to save and load,
-    ``stance.artefacts.save(model, path)`` / ``stance.artefacts.load(path)``.
-    Anything missing makes the system report "not available: <reason>".
+    Uses ``stance.TextClassifier()`` with its defaults (a scikit-learn
+    estimator: ``fit(texts, labels)``, ``predict(texts)``), ``stance.save(model,
+    path, task="topic")`` and ``stance.load(path, trusted=True)``. If any of
+    these names is missing the system reports "not available: <reason>".
     """
 
     name = "stance"
     description = (
-        "stance.models.TextClassifier() with its defaults; fit / predict; "
-        "saved with stance.artefacts.save, loaded with stance.artefacts.load"
+        "stance.TextClassifier() with its defaults (cleaning, TF-IDF syllable 1-2-grams, calibrated "
+        "LinearSVC); fit / predict; stance.save(model, path, task='topic'), stance.load(path, trusted=True)"
     )
     cold_start_code = (
-        "from stance.artefacts import load\n"
-        "model = load(MODEL_PATH)\n"
+        "import stance\n"
+        "model = stance.load(MODEL_PATH, trusted=True)\n"
         "label = str(model.predict([TEXT])[0])\n"
     )
 
     def unavailable(self) -> str | None:
-        return _missing("stance") or _missing("stance.models", ("TextClassifier",)) or _missing(
-            "stance.artefacts", ("save", "load")
-        )
+        return _missing("stance", ("TextClassifier", "save", "load"))
 
     def train(self, texts: list[str], labels: list[str]) -> Any:
-        from stance.models import TextClassifier
+        import stance
 
-        return TextClassifier().fit(texts, labels)
+        return stance.TextClassifier().fit(texts, labels)
 
     def predict_batch(self, model: Any, texts: list[str]) -> list[str]:
         return [str(x) for x in model.predict(texts)]
 
     def save(self, model: Any, folder: Path) -> Path:
-        from stance.artefacts import save
+        import stance
 
-        path = folder / "model.joblib"
-        save(model, path)
+        path = folder / "topic.joblib"
+        stance.save(model, path, task="topic")
         return path
 
     def load(self, path: Path) -> Any:
-        from stance.artefacts import load
+        import stance
 
-        return load(path)
+        return stance.load(path, trusted=True)
 
 
 SYSTEMS: dict[str, System] = {

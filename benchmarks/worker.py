@@ -21,7 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.data import read_jsonl_xz, spread_indices
-from benchmarks.measure import accuracy, latency_summary, macro_f1, peak_rss_mb, usable_cores
+from benchmarks.measure import (
+    accuracy,
+    current_rss_mb,
+    file_size_mb,
+    latency_summary,
+    macro_f1,
+    peak_rss_mb,
+    reset_peak_rss,
+    usable_cores,
+)
 from benchmarks.systems import System, get_system
 
 
@@ -47,16 +56,33 @@ def pinned_to_one_core() -> Iterator[int | None]:
         os.sched_setaffinity(0, before)
 
 
-def time_calls(fn: Callable[[], Any], repeat: int) -> tuple[list[float], Any]:
-    """Run ``fn`` ``repeat`` times; return wall times and the last result."""
+def time_calls(
+    fn: Callable[[], Any], repeat: int, cpu_times: list[float] | None = None
+) -> tuple[list[float], Any]:
+    """Run ``fn`` ``repeat`` times; return wall times and the last result.
+
+    If ``cpu_times`` is given, the CPU time of this process (all threads) for
+    each call is appended to it.
+    """
     times = []
     out = None
     for _ in range(max(1, repeat)):
         gc.collect()
+        c0 = time.process_time()
         t0 = time.perf_counter()
         out = fn()
         times.append(time.perf_counter() - t0)
+        if cpu_times is not None:
+            cpu_times.append(time.process_time() - c0)
     return times, out
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15 minute load averages, or ``None`` where unavailable."""
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # pragma: no cover
+        return None
 
 
 def measure_latency(system: System, model: Any, texts: Sequence[str]) -> dict[str, float]:
@@ -151,10 +177,15 @@ def run_vntc(cfg: dict[str, Any]) -> dict[str, Any]:
         res.update(available=False, reason=reason)
         return res
     res["available"] = True
+    res["loadavg_start"] = load_average()
     train = read_jsonl_xz(cfg["train"], cfg.get("limit_train"))
     test = read_jsonl_xz(cfg["test"], cfg.get("limit_test"))
     res.update(n_train=len(train), n_test=len(test))
-    res["rss_after_load_mb"] = peak_rss_mb()
+    gc.collect()
+    # Peak RSS from here on: the corpora held in memory plus the system's own use, without
+    # the transient cost of parsing the full files.
+    res["rss_data_mb"] = current_rss_mb()
+    res["peak_rss_reset"] = reset_peak_rss()
 
     t0 = time.perf_counter()
     model = system.train(train.texts, train.labels)
@@ -165,9 +196,7 @@ def run_vntc(cfg: dict[str, Any]) -> dict[str, Any]:
     folder.mkdir(parents=True)
     artefact = system.save(model, folder)
     res["artefact"] = str(artefact)
-    from benchmarks.measure import file_size_mb
-
-    res["artefact_mb"] = file_size_mb(artefact)
+    res["artefact_mb"] = file_size_mb(folder)  # everything the system wrote (payload + manifests)
     del model
     gc.collect()
     model = system.load(artefact)
@@ -177,8 +206,10 @@ def run_vntc(cfg: dict[str, Any]) -> dict[str, Any]:
     with pinned_to_one_core() as cpu:
         res["pinned_cpu"] = cpu
         system.predict_batch(model, warm)
-        times, preds = time_calls(lambda: system.predict_batch(model, test.texts), repeat)
+        cpu: list[float] = []
+        times, preds = time_calls(lambda: system.predict_batch(model, test.texts), repeat, cpu)
         res["batch_1core_times_s"] = times
+        res["batch_1core_cpu_s"] = cpu
         res["latency"] = measure_latency(
             system, model, [test.texts[i] for i in spread_indices(len(test), int(cfg.get("n_latency", 500)))]
         )
@@ -200,6 +231,7 @@ def run_vntc(cfg: dict[str, Any]) -> dict[str, Any]:
         same = sum(a == b for a, b in zip(pool.pop("predictions"), preds)) / len(preds)
         pool["agreement_with_1core"] = same
         res["pool"] = pool
+    res["loadavg_end"] = load_average()
     return res
 
 
