@@ -218,12 +218,13 @@ def classify_batch(texts: Iterable[str], *, models: Models | None = None) -> lis
     stance_p = m.stance.predict_proba(flat)
     topic_classes = [str(c) for c in m.topic.classes_]
     stance_classes = [str(c) for c in m.stance.classes_]
+    weights = np.asarray(getattr(m.stance, "decision_weights_", np.ones(len(stance_classes))))
     results = []
     start = 0
     for k, doc in enumerate(per_doc):
         P = stance_p[start : start + len(doc)]
         start += len(doc)
-        results.append(_result(topic_p[k], topic_classes, doc, P, stance_classes))
+        results.append(_result(topic_p[k], topic_classes, doc, P, stance_classes, weights))
     return results
 
 
@@ -237,12 +238,14 @@ def _result(
     doc: Sequence[str],
     P: np.ndarray,
     stance_classes: Sequence[str],
+    weights: np.ndarray,
 ) -> Result:
+    labels = np.argmax(P * weights, axis=1)
     passages = tuple(
-        Passage(index=i, text=t, stance=stance_classes[int(np.argmax(P[i]))], stance_scores=_scores(P[i], stance_classes))
+        Passage(index=i, text=t, stance=stance_classes[int(labels[i])], stance_scores=_scores(P[i], stance_classes))
         for i, t in enumerate(doc)
     )
-    article = aggregate_stance(P, stance_classes)
+    article = aggregate_stance(P, stance_classes, weights=weights)
     topic = topic_classes[int(np.argmax(topic_row))]
     return Result(
         topic=topic,

@@ -24,7 +24,8 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, clone
+from sklearn.metrics import f1_score
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion
@@ -34,7 +35,7 @@ from sklearn.utils.validation import check_is_fitted
 from .features import StanceCues, TextVectorizer
 from .labels import STANCE_LABELS
 
-__all__ = ["TextClassifier", "StanceClassifier", "ArticleStance", "aggregate_stance"]
+__all__ = ["TextClassifier", "StanceClassifier", "ArticleStance", "aggregate_stance", "tune_decision_weights"]
 
 
 def _texts(X: Iterable[str]) -> list[str]:
@@ -58,6 +59,38 @@ def _splits(
         cv = StratifiedGroupKFold(n_splits=n, shuffle=True, random_state=random_state)
         return list(cv.split(dummy, y, groups))
     return list(StratifiedKFold(n_splits=n, shuffle=True, random_state=random_state).split(dummy, y))
+
+
+def _make_features(
+    *, tokens: str, ngram_range: tuple[int, int], min_df: int | float, max_features: int | None,
+    sublinear_tf: bool, cues: bool, clean: bool,
+) -> FeatureUnion:
+    parts: list[tuple[str, object]] = [
+        (
+            "tfidf",
+            TextVectorizer(
+                tokens=tokens, ngram_range=ngram_range, min_df=min_df, max_features=max_features,
+                sublinear_tf=sublinear_tf, clean=clean,
+            ),
+        )
+    ]
+    if cues:
+        parts.append(("cues", StanceCues(clean=clean)))
+    return FeatureUnion(parts)
+
+
+def _fit_calibrated_svm(
+    Z, y: np.ndarray, *, C: float, class_weight: str | dict | None, calibration: str, folds: int,
+    groups: Sequence[object] | None, random_state: int,
+) -> CalibratedClassifierCV:
+    """A linear SVM fitted on all of ``Z`` plus calibrators fitted on its out-of-fold scores."""
+    svm = LinearSVC(C=C, class_weight=class_weight, random_state=random_state)
+    cv = _splits(y, groups, folds, random_state)
+    calibrated = CalibratedClassifierCV(svm, method=calibration, cv=cv, ensemble=False).fit(Z, y)
+    fitted = calibrated.calibrated_classifiers_[0].estimator
+    # float32 weights halve the artefact; scores change by < 1e-6.
+    fitted.coef_ = fitted.coef_.astype(np.float32)
+    return calibrated
 
 
 class TextClassifier(ClassifierMixin, BaseEstimator):
@@ -129,24 +162,6 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.clean = clean
         self.random_state = random_state
 
-    def _features(self) -> FeatureUnion:
-        parts: list[tuple[str, object]] = [
-            (
-                "tfidf",
-                TextVectorizer(
-                    tokens=self.tokens,
-                    ngram_range=self.ngram_range,
-                    min_df=self.min_df,
-                    max_features=self.max_features,
-                    sublinear_tf=self.sublinear_tf,
-                    clean=self.clean,
-                ),
-            )
-        ]
-        if self.cues:
-            parts.append(("cues", StanceCues(clean=self.clean)))
-        return FeatureUnion(parts)
-
     def fit(
         self, X: Iterable[str], y: Sequence[str], groups: Sequence[object] | None = None
     ) -> "TextClassifier":
@@ -172,16 +187,15 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"X has {len(texts)} texts but y has {len(y_arr)} labels")
         if len(np.unique(y_arr)) < 2:
             raise ValueError(f"need at least two distinct labels, got {np.unique(y_arr).tolist()}")
-        self.features_ = self._features()
+        self.features_ = _make_features(
+            tokens=self.tokens, ngram_range=self.ngram_range, min_df=self.min_df,
+            max_features=self.max_features, sublinear_tf=self.sublinear_tf, cues=self.cues, clean=self.clean,
+        )
         Z = self.features_.fit_transform(texts)
-        svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
-        cv = _splits(y_arr, groups, self.calibration_folds, self.random_state)
-        self.calibrated_ = CalibratedClassifierCV(
-            svm, method=self.calibration, cv=cv, ensemble=False
-        ).fit(Z, y_arr)
-        svm_fitted = self.calibrated_.calibrated_classifiers_[0].estimator
-        # float32 weights halve the artefact; scores change by < 1e-6.
-        svm_fitted.coef_ = svm_fitted.coef_.astype(np.float32)
+        self.calibrated_ = _fit_calibrated_svm(
+            Z, y_arr, C=self.C, class_weight=self.class_weight, calibration=self.calibration,
+            folds=self.calibration_folds, groups=groups, random_state=self.random_state,
+        )
         self.classes_ = self.calibrated_.classes_
         return self
 
@@ -241,6 +255,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         False fits one four-class model instead (kept to measure what the relevance step buys).
     calibration_folds : int, default=5
         Folds for the calibration of each step (grouped by article when groups are given).
+    tune_decision : bool, default=True
+        Learn per-label decision weights on out-of-fold probabilities (see :attr:`decision_weights_`).
     clean : bool, default=True
         Clean raw text first.
     random_state : int, default=0
@@ -250,9 +266,17 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     ----------
     classes_ : ndarray of str
         :data:`stance.labels.STANCE_LABELS`.
-    relevance_ : TextClassifier
-        ``related`` vs ``unrelated`` (absent when ``two_step=False``).
-    stance_ : TextClassifier
+    decision_weights_ : ndarray of float
+        :meth:`predict` returns ``argmax(P * decision_weights_)`` rather than ``argmax(P)``: a
+        cost-sensitive decision on the calibrated probabilities ``P``, with weights chosen by
+        cross-validation on the training data to maximise macro-F1 (the rare ``pro`` and ``anti``
+        get more weight). All ones when ``tune_decision=False``. The probabilities themselves stay
+        calibrated.
+    features_ : sklearn.pipeline.FeatureUnion
+        Syllable n-gram TF-IDF (and cue features) shared by both steps.
+    relevance_ : sklearn.calibration.CalibratedClassifierCV or None
+        ``related`` vs ``unrelated`` (None when ``two_step=False``).
+    stance_ : sklearn.calibration.CalibratedClassifierCV
         ``pro`` / ``anti`` / ``neutral`` (all four labels when ``two_step=False``).
     """
 
@@ -267,9 +291,11 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         C_stance: float = 0.5,
         two_step: bool = True,
         calibration_folds: int = 5,
+        tune_decision: bool = True,
         clean: bool = True,
         random_state: int = 0,
     ) -> None:
+        self.tune_decision = tune_decision
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.tokens = tokens
@@ -281,17 +307,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.clean = clean
         self.random_state = random_state
 
-    def _step(self, C: float) -> TextClassifier:
-        return TextClassifier(
-            tokens=self.tokens,
-            ngram_range=self.ngram_range,
-            min_df=self.min_df,
-            cues=self.cues,
-            C=C,
-            class_weight="balanced",
-            calibration_folds=self.calibration_folds,
-            clean=self.clean,
-            random_state=self.random_state,
+    def _calibrated(self, Z, y: np.ndarray, C: float, groups: np.ndarray | None) -> CalibratedClassifierCV:
+        return _fit_calibrated_svm(
+            Z, y, C=C, class_weight="balanced", calibration="sigmoid", folds=self.calibration_folds,
+            groups=groups, random_state=self.random_state,
         )
 
     def fit(
@@ -315,19 +334,36 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"unknown stance labels {unknown}; expected {list(STANCE_LABELS)}")
         g = None if groups is None else np.asarray(groups)
         self.classes_ = np.asarray(STANCE_LABELS)
-        if not self.two_step:
-            self.stance_ = self._step(self.C_stance).fit(texts, y_arr, groups=g)
-            return self
-        related = y_arr != "unrelated"
-        self.relevance_ = self._step(self.C_relevance).fit(
-            texts, np.where(related, "related", "unrelated"), groups=g
-        )
-        self.stance_ = self._step(self.C_stance).fit(
-            [t for t, r in zip(texts, related) if r],
-            y_arr[related],
-            groups=None if g is None else g[related],
-        )
+        self.decision_weights_ = np.ones(len(self.classes_))
+        if self.tune_decision:
+            self.decision_weights_ = self._tuned_weights(texts, y_arr, g)
+        self._fit_steps(texts, y_arr, g)
         return self
+
+    def _tuned_weights(self, texts: list[str], y: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
+        """Decision weights maximising macro-F1 of out-of-fold predictions."""
+        inner = clone(self).set_params(tune_decision=False)
+        oof = np.zeros((len(texts), len(self.classes_)))
+        for train, test in _splits(y, groups, self.calibration_folds, self.random_state + 1):
+            model = clone(inner).fit(
+                [texts[i] for i in train], y[train], groups=None if groups is None else groups[train]
+            )
+            oof[test] = model.predict_proba([texts[i] for i in test])
+        return tune_decision_weights(oof, y, self.classes_)
+
+    def _fit_steps(self, texts: list[str], y: np.ndarray, g: np.ndarray | None) -> None:
+        self.features_ = _make_features(
+            tokens=self.tokens, ngram_range=self.ngram_range, min_df=self.min_df, max_features=None,
+            sublinear_tf=True, cues=self.cues, clean=self.clean,
+        )
+        Z = self.features_.fit_transform(texts)
+        if not self.two_step:
+            self.relevance_ = None
+            self.stance_ = self._calibrated(Z, y, self.C_stance, g)
+            return
+        related = y != "unrelated"
+        self.relevance_ = self._calibrated(Z, np.where(related, "related", "unrelated"), self.C_relevance, g)
+        self.stance_ = self._calibrated(Z[related], y[related], self.C_stance, None if g is None else g[related])
 
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         """Probabilities over :attr:`classes_`, shape ``(n_texts, 4)``, rows sum to 1."""
@@ -337,12 +373,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if not texts:
             return out
         col = {label: k for k, label in enumerate(self.classes_)}
-        stance = self.stance_.predict_proba(texts)
-        if not self.two_step:
+        Z = self.features_.transform(texts)
+        stance = self.stance_.predict_proba(Z)
+        if self.relevance_ is None:
             for j, label in enumerate(self.stance_.classes_):
                 out[:, col[label]] = stance[:, j]
             return out
-        rel = self.relevance_.predict_proba(texts)
+        rel = self.relevance_.predict_proba(Z)
         p_related = rel[:, list(self.relevance_.classes_).index("related")]
         for j, label in enumerate(self.stance_.classes_):
             out[:, col[label]] = p_related * stance[:, j]
@@ -350,8 +387,44 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         return out
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
-        """Most probable stance of each passage."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        """Stance of each passage: ``argmax(predict_proba(X) * decision_weights_)``."""
+        return self.classes_[np.argmax(self.predict_proba(X) * self.decision_weights_, axis=1)]
+
+
+def tune_decision_weights(
+    proba: np.ndarray, y: Sequence[str], classes: Sequence[str], *, grid: Sequence[float] | None = None
+) -> np.ndarray:
+    """Per-label weights ``w`` such that ``argmax(proba * w)`` maximises macro-F1 on ``y``.
+
+    Coordinate ascent over a grid of log-weights (two sweeps), starting from all ones; the first
+    label's weight stays 1 (only ratios matter).
+
+    Examples
+    --------
+    >>> P = np.array([[0.6, 0.4], [0.55, 0.45], [0.9, 0.1], [0.2, 0.8]])
+    >>> w = tune_decision_weights(P, ["a", "b", "a", "b"], ["a", "b"])
+    >>> np.argmax(P * w, axis=1).tolist()
+    [0, 1, 0, 1]
+    """
+    classes = np.asarray(classes)
+    y = np.asarray(y)
+    grid = np.exp(np.linspace(-1.5, 1.5, 31)) if grid is None else np.asarray(grid)
+    w = np.ones(len(classes))
+
+    def score(weights: np.ndarray) -> float:
+        pred = classes[np.argmax(proba * weights, axis=1)]
+        return float(f1_score(y, pred, labels=classes, average="macro", zero_division=0.0))
+
+    best = score(w)
+    for _ in range(2):
+        for k in range(1, len(classes)):
+            for value in grid:
+                trial = w.copy()
+                trial[k] = value
+                s = score(trial)
+                if s > best + 1e-12:
+                    best, w = s, trial
+    return w
 
 
 @dataclass(frozen=True)
@@ -374,7 +447,11 @@ class ArticleStance:
 
 
 def aggregate_stance(
-    passage_proba: np.ndarray, classes: Sequence[str] = STANCE_LABELS, *, max_evidence: int = 3
+    passage_proba: np.ndarray,
+    classes: Sequence[str] = STANCE_LABELS,
+    *,
+    weights: Sequence[float] | None = None,
+    max_evidence: int = 3,
 ) -> ArticleStance:
     """Decide an article's stance from the stance probabilities of its passages.
 
@@ -391,6 +468,9 @@ def aggregate_stance(
         Rows from :meth:`StanceClassifier.predict_proba`.
     classes : sequence of str
         Column labels; must contain ``"unrelated"``.
+    weights : sequence of float, optional
+        Decision weights (:attr:`StanceClassifier.decision_weights_`): the label is
+        ``argmax(scores * weights)``, as for passages. Default all ones.
     max_evidence : int, default=3
         Most evidence passages returned.
 
@@ -425,7 +505,8 @@ def aggregate_stance(
     scores_arr = (1.0 - p_unrelated) * share
     scores_arr[u] = p_unrelated
     scores_arr = scores_arr / scores_arr.sum()
-    label_idx = int(np.argmax(scores_arr))
+    w = np.ones(len(classes)) if weights is None else np.asarray(weights, dtype=float)
+    label_idx = int(np.argmax(scores_arr * w))
     strength = P[:, label_idx]
     order = np.argsort(-strength, kind="stable")
     top = strength[order[0]]

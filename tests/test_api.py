@@ -1,0 +1,87 @@
+"""classify / classify_batch with the shipped models, on the seed articles and on bad input."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from stance import STANCE_LABELS, TOPIC_LABELS, classify, classify_batch
+from stance.api import Result
+
+SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def seed_results() -> dict[str, Result]:
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    return {p.name[:3]: r for p, r in zip(SEEDS, classify_batch(texts))}
+
+
+def test_result_shape(seed_results):
+    for r in seed_results.values():
+        assert r.topic in TOPIC_LABELS and set(r.topic_scores) == set(TOPIC_LABELS)
+        assert r.stance in STANCE_LABELS and set(r.stance_scores) == set(STANCE_LABELS)
+        assert sum(r.topic_scores.values()) == pytest.approx(1.0)
+        assert sum(r.stance_scores.values()) == pytest.approx(1.0)
+        assert r.passages and all(sum(p.stance_scores.values()) == pytest.approx(1.0) for p in r.passages)
+        assert [p.index for p in r.passages] == list(range(len(r.passages)))
+        assert all(e in r.passages for e in r.evidence)
+
+
+def test_seed_topics_are_world_news(seed_results):
+    # All five are foreign-affairs articles (US troops in Iraq, NATO, Russia): "Thế giới" for a reader.
+    assert {k: r.topic for k, r in seed_results.items()} == dict.fromkeys(seed_results, "The gioi")
+
+
+def test_seed_stances_are_about_the_target(seed_results):
+    # Every seed is about US / NATO military presence in Iraq, so none is unrelated as a whole.
+    assert all(r.stance != "unrelated" for r in seed_results.values())
+
+
+def test_passages_exclude_page_furniture(seed_results):
+    texts = [p.text for r in seed_results.values() for p in r.passages]
+    assert not any("Đường dây nóng" in t or "GALLERY" in t or "Báo lỗi" in t for t in texts)
+
+
+def test_clearly_anti_and_unrelated_passages():
+    anti = classify(
+        "Hàng nghìn người biểu tình ở Baghdad đòi quân Mỹ rút khỏi Iraq ngay lập tức. "
+        "Họ gọi sự hiện diện của binh sĩ Mỹ là một cuộc chiếm đóng."
+    )
+    assert anti.stance == "anti"
+    sport = classify("Đội tuyển Việt Nam thắng Thái Lan 2-0 tại sân Mỹ Đình tối qua.")
+    assert sport.stance == "unrelated"
+    assert sport.topic == "The thao"
+
+
+def test_batch_equals_single(seed_results):
+    one = classify(SEEDS[2].read_text(encoding="utf-8"))
+    assert one == seed_results["002"]
+
+
+def test_invariant_to_normalisation_and_tone_style():
+    text = SEEDS[3].read_text(encoding="utf-8")
+    variants = [text, unicodedata.normalize("NFD", text), text.replace("thoả", "thỏa").replace("liên luỵ", "liên lụy")]
+    results = classify_batch(variants)
+    assert results[0] == results[1] == results[2]
+
+
+@pytest.mark.parametrize("bad,exc,match", [(None, TypeError, "NoneType"), (b"Iraq", TypeError, "bytes"), ("", ValueError, "empty"), ("  \n\t", ValueError, "empty")])
+def test_bad_input_raises_clearly(bad, exc, match):
+    with pytest.raises(exc, match=match):
+        classify(bad)
+
+
+def test_batch_names_the_bad_position():
+    with pytest.raises(ValueError, match="text 1"):
+        classify_batch(["Quân Mỹ ở Iraq.", "   "])
+    with pytest.raises(TypeError, match="single str"):
+        classify_batch("Quân Mỹ ở Iraq.")
+    assert classify_batch([]) == []
+
+
+def test_furniture_only_page_still_gets_a_result():
+    r = classify("Đường dây nóng: 0943 113 999")
+    assert r.stance in STANCE_LABELS and len(r.passages) == 1

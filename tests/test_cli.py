@@ -1,0 +1,75 @@
+"""The ``stance`` command end to end: classify the seeds, one row per input, training errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from stance.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+
+
+def test_classify_text_output_lists_topic_stance_and_evidence(capsys):
+    assert main(["classify", *map(str, SEEDS)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("  topic    ") == len(SEEDS)
+    assert out.count("  stance   ") == len(SEEDS)
+    assert "Thế giới" in out and "evidence" in out
+
+
+def test_classify_jsonl_one_row_per_input_in_order_with_errors(tmp_path, capsys):
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"%PDF-1.4\x00\x01\x02" * 20)
+    missing = tmp_path / "missing.txt"
+    inputs = [SEEDS[0], empty, SEEDS[1], binary, missing, SEEDS[2]]
+    assert main(["classify", "--format", "jsonl", "--batch-size", "2", *map(str, inputs)]) == 1
+    captured = capsys.readouterr()
+    rows = [json.loads(line) for line in captured.out.splitlines()]
+    assert [r["path"] for r in rows] == [str(p) for p in inputs]
+    assert [r["error"] is None for r in rows] == [True, False, True, False, False, True]
+    assert all(r["stance"] in ("pro", "anti", "neutral", "unrelated") for r in rows if r["error"] is None)
+    assert "3 document(s) could not be classified" in captured.err
+
+
+def test_classify_a_folder(tmp_path, capsys):
+    for p in SEEDS[:2]:
+        (tmp_path / p.name).write_bytes(p.read_bytes())
+    assert main(["classify", "--format", "jsonl", str(tmp_path)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [Path(r["path"]).name for r in rows] == [p.name for p in SEEDS[:2]]
+
+
+def test_untrusted_model_file_is_refused(tmp_path, capsys):
+    from stance.artefacts import PACKAGE_MODELS
+
+    copy = tmp_path / "topic.joblib"
+    copy.write_bytes((PACKAGE_MODELS / "topic.joblib").read_bytes())
+    (tmp_path / "topic.json").write_bytes((PACKAGE_MODELS / "topic.json").read_bytes())
+    assert main(["classify", "--topic-model", str(copy), str(SEEDS[0])]) == 2
+    assert "trusted" in capsys.readouterr().err
+    assert main(["classify", "--trusted", "--topic-model", str(copy), "--format", "jsonl", str(SEEDS[0])]) == 0
+
+
+def test_train_reports_bad_line_and_writes_nothing(tmp_path, capsys):
+    data = tmp_path / "bad.jsonl"
+    lines = [json.dumps({"text": f"câu số {i} về quân Mỹ", "label": "a" if i % 2 else "b"}, ensure_ascii=False) for i in range(10)]
+    lines[6] = '{"text": "thiếu dấu ngoặc", "label": "a"'
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "model.joblib"
+    assert main(["train", str(data), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "bad.jsonl:7" in err and "JSON" in err
+    assert not out.exists() and not out.with_suffix(".json").exists()
+
+
+def test_console_script_is_installed():
+    proc = subprocess.run([sys.executable, "-m", "stance.cli", "--version"], capture_output=True, text=True, check=True)
+    assert proc.stdout.startswith("stance ")
