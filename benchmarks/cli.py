@@ -55,13 +55,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=("vntc", "bulk"), default="vntc", help="vntc: accuracy + speed table; bulk: pipeline throughput on baomoi")
     p.add_argument(
         "--systems",
-        default=",".join(DEFAULT_SYSTEMS),
-        help=f"comma-separated names (built in: {', '.join(SYSTEMS)}) or module:attribute (default: %(default)s)",
+        default=None,
+        help=f"comma-separated names (built in: {', '.join(SYSTEMS)}) or module:attribute "
+        f"(default in vntc mode: {','.join(DEFAULT_SYSTEMS)}; in bulk mode: none, only --pipeline)",
     )
     p.add_argument("--train", type=Path, default=root / "vntc" / "train.jsonl.xz")
     p.add_argument("--test", type=Path, default=root / "vntc" / "test.jsonl.xz")
     p.add_argument("--docs", type=Path, default=root / "baomoi" / "docs.jsonl.xz", help="bulk mode input")
-    p.add_argument("--pipeline", default="stance:classify_batch", help="bulk mode: comma-separated module:callable taking a list of texts")
+    p.add_argument(
+        "--pipeline",
+        default="stance:classify_batch",
+        help="bulk mode: comma-separated module:callable taking a list of texts (default: %(default)s); "
+        "'' for none",
+    )
     p.add_argument("--limit-train", type=int, default=None, metavar="N", help="use the first N training documents")
     p.add_argument("--limit-test", type=int, default=None, metavar="N", help="use the first N test (or bulk) documents")
     p.add_argument("--repeat", type=int, default=1, help="timed repetitions of each batch pass (median reported)")
@@ -277,7 +283,7 @@ def _write_json(path: Path, obj: Any) -> None:
 
 def run_vntc_mode(args: argparse.Namespace, workdir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Measure each system; return raw results and table rows."""
-    names = [s.strip() for s in args.systems.split(",") if s.strip()]
+    names = [s.strip() for s in (args.systems or ",".join(DEFAULT_SYSTEMS)).split(",") if s.strip()]
     first_test = read_jsonl_xz(args.test, 1).texts[0]
     results, rows = [], []
     for name in names:
@@ -309,26 +315,49 @@ def run_vntc_mode(args: argparse.Namespace, workdir: Path) -> tuple[list[dict[st
     return results, rows
 
 
+def bulk_row(res: dict[str, Any]) -> str:
+    """One Markdown table row for a bulk-mode result."""
+    spec = res["system"]
+    if not res.get("available", True):
+        return f"| {spec} | not available: {res.get('reason')} |"
+    if "error" in res:
+        return f"| {spec} | error: {res['error']} |"
+    t = statistics.median(res["times_s"])
+    c = statistics.median(res["cpu_s"])
+    return (
+        f"| {spec} | {res['n_docs']:,} | {res['mb_utf8']:.1f} | {res['n_docs'] / t:,.0f} | {res['mb_utf8'] / t:.2f} | "
+        f"{res['n_docs'] / c:,.0f} | {res['first_call_s']:.2f} | {res['peak_rss_mb']:,.0f} |"
+    )
+
+
 def run_bulk_mode(args: argparse.Namespace, workdir: Path) -> tuple[list[dict[str, Any]], str]:
-    """Measure each pipeline on the bulk documents; return results and a table."""
-    results = []
-    lines = ["| pipeline | docs | MB (UTF-8) | docs/s | MB/s | first call s | peak RSS MB |", "|---|---:|---:|---:|---:|---:|---:|"]
+    """Measure pipelines (and trained systems) on the bulk documents; return results and a table."""
+    jobs: list[dict[str, Any]] = []
+    for name in [s.strip() for s in (args.systems or "").split(",") if s.strip()]:
+        jobs.append({"system": name, "train": str(args.train), "limit_train": args.limit_train})
     for spec in [s.strip() for s in args.pipeline.split(",") if s.strip()]:
-        print(f"[benchmarks] {spec} ...", file=sys.stderr, flush=True)
-        cfg = {"mode": "bulk", "pipeline": spec, "docs": str(args.docs), "limit_test": args.limit_test, "repeat": args.repeat}
+        jobs.append({"pipeline": spec})
+    results = []
+    lines = [
+        "| pipeline | docs | MB (UTF-8) | docs/s | MB/s | docs per CPU-s | first call s | peak RSS MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for job in jobs:
+        spec = job.get("system") or job["pipeline"]
+        print(f"[benchmarks] bulk {spec} ...", file=sys.stderr, flush=True)
+        if "system" in job:
+            try:
+                get_system(spec)
+            except UnknownSystemError as exc:
+                res = {"system": spec, "available": False, "reason": str(exc)}
+                results.append(res)
+                lines.append(bulk_row(res))
+                continue
+        cfg = {"mode": "bulk", "docs": str(args.docs), "limit_test": args.limit_test, "repeat": args.repeat, **job}
         res = run_worker(cfg, workdir, args.timeout)
         res["system"] = spec
         results.append(res)
-        if not res.get("available", True):
-            lines.append(f"| {spec} | not available: {res.get('reason')} |")
-        elif "error" in res:
-            lines.append(f"| {spec} | error: {res['error']} |")
-        else:
-            t = statistics.median(res["times_s"])
-            lines.append(
-                f"| {spec} | {res['n_docs']:,} | {res['mb_utf8']:.1f} | {res['n_docs'] / t:,.0f} | "
-                f"{res['mb_utf8'] / t:.2f} | {res['first_call_s']:.2f} | {res['peak_rss_mb']:,.0f} |"
-            )
+        lines.append(bulk_row(res))
     return results, "\n".join(lines)
 
 
@@ -369,6 +398,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"VNTC: {n_tr} training / {n_te} test documents; batch passes: median of {args.repeat}; "
               f"latency over {args.n_latency} documents; cold start: median of {args.cold_repeat} processes; "
               f"all cores = process pool of {usable_cores()}")
+    if args.mode == "bulk":
+        print(f"Bulk: {args.docs}; one process, threads as each pipeline chooses; median of {args.repeat} "
+              "calls over all documents; systems are first trained on the VNTC training split")
     print(table)
     loads = [(r["system"], r.get("loadavg_start"), r.get("loadavg_end")) for r in results if r.get("loadavg_start")]
     if loads:

@@ -248,41 +248,69 @@ def _resolve(spec: str) -> Callable[[list[str]], Any]:
 
 
 def run_bulk(cfg: dict[str, Any]) -> dict[str, Any]:
-    """Throughput of a whole-pipeline callable on unlabelled articles.
+    """Throughput of a whole pipeline on unlabelled articles.
 
     Parameters
     ----------
     cfg : dict
-        ``pipeline`` (``"module:attr"``, called with a list of texts),
-        ``docs`` (JSON Lines path), ``limit_test``, ``repeat``.
+        ``docs`` (JSON Lines path), ``limit_test``, ``repeat`` and either
+        ``pipeline`` (``"module:attr"``, called once with the list of all
+        texts) or ``system`` (a :class:`System`, first trained on ``train``
+        with ``limit_train``, then timed through ``predict_batch``).
 
     Returns
     -------
     dict
-        docs/s and MB/s (UTF-8, 10**6 bytes) per repeat, or ``available:
-        False`` with the reason.
+        Wall times of the timed calls (one process, threads as the pipeline
+        chooses), document count and UTF-8 megabytes (10**6 bytes), or
+        ``available: False`` with the reason.
     """
-    res: dict[str, Any] = {"system": cfg["pipeline"], "available": True}
+    spec = cfg.get("pipeline") or cfg["system"]
+    res: dict[str, Any] = {"system": spec, "available": True}
     t0 = time.perf_counter()
-    try:
-        fn = _resolve(cfg["pipeline"])
-    except Exception as exc:  # noqa: BLE001 - any failure is reported
-        res.update(available=False, reason=f"{type(exc).__name__}: {exc}")
-        return res
-    res["import_s"] = time.perf_counter() - t0
+    if cfg.get("system"):
+        system = get_system(cfg["system"])
+        res["description"] = system.description
+        reason = system.unavailable()
+        if reason is not None:
+            res.update(available=False, reason=reason)
+            return res
+        train = read_jsonl_xz(cfg["train"], cfg.get("limit_train"))
+        t0 = time.perf_counter()
+        model = system.train(train.texts, train.labels)
+        res.update(n_train=len(train), train_s=time.perf_counter() - t0)
+        del train
+
+        def fn(texts: list[str]) -> list[str]:
+            return system.predict_batch(model, texts)
+
+    else:
+        try:
+            fn = _resolve(cfg["pipeline"])
+        except Exception as exc:  # noqa: BLE001 - any failure is reported
+            res.update(available=False, reason=f"{type(exc).__name__}: {exc}")
+            return res
+        res["import_s"] = time.perf_counter() - t0
     docs = read_jsonl_xz(cfg["docs"], cfg.get("limit_test"))
     n = len(docs)
     mb = sum(len(t.encode("utf-8")) for t in docs.texts) / 1e6
     res.update(n_docs=n, mb_utf8=mb, chars=sum(len(t) for t in docs.texts))
+    gc.collect()
+    res["rss_data_mb"] = current_rss_mb()
+    res["peak_rss_reset"] = reset_peak_rss()
+    res["loadavg_start"] = load_average()
     t0 = time.perf_counter()
     fn(docs.texts[:1])
     res["first_call_s"] = time.perf_counter() - t0
-    times, out = time_calls(lambda: fn(docs.texts), int(cfg.get("repeat", 1)))
+    cpu: list[float] = []
+    times, out = time_calls(lambda: fn(docs.texts), int(cfg.get("repeat", 1)), cpu)
     try:
         n_out = len(out)
     except TypeError:
         n_out = None
-    res.update(times_s=times, n_outputs=n_out, peak_rss_mb=peak_rss_mb())
+    res.update(times_s=times, cpu_s=cpu, n_outputs=n_out, peak_rss_mb=peak_rss_mb(), loadavg_end=load_average())
+    if n_out is not None and n_out != n:
+        res["error"] = f"returned {n_out} results for {n} documents"
     return res
 
 

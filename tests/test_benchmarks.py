@@ -196,3 +196,21 @@ def test_main_end_to_end_subprocess_with_cold_start(
     assert png.stat().st_size > 1000 and png.read_bytes()[:4] == b"\x89PNG"
     assert "| underthesea_core | 0." in capsys.readouterr().out
     assert os.path.exists(out)
+
+
+def test_bulk_mode_reports_throughput_and_unavailable_pipelines(
+    tiny_files: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bulk.json"
+    argv = ["--mode", "bulk", "--docs", str(tiny_files[1]), "--pipeline", "builtins:list,no_such_module:classify_batch",
+            "--systems", "underthesea_core", "--train", str(tiny_files[0]), "--out", str(out)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "| no_such_module:classify_batch | not available: ModuleNotFoundError" in printed
+    results = {r["system"]: r for r in json.loads(out.read_text(encoding="utf-8"))["results"]}
+    ident = results["builtins:list"]
+    assert ident["n_docs"] == 200 and ident["n_outputs"] == 200
+    text = read_jsonl_xz(tiny_files[1]).texts
+    assert ident["mb_utf8"] == pytest.approx(sum(len(t.encode("utf-8")) for t in text) / 1e6)
+    if not get_system("underthesea_core").unavailable():
+        assert results["underthesea_core"]["n_train"] == 300 and results["underthesea_core"]["n_outputs"] == 200
