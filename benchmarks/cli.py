@@ -78,6 +78,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workdir", type=Path, default=None, help="keep saved models here (default: a temporary folder)")
     p.add_argument("--out", type=Path, default=None, help="write machine-readable results (JSON)")
     p.add_argument("--plot", type=Path, default=None, help="write an accuracy-vs-throughput figure (PNG)")
+    p.add_argument(
+        "--render",
+        type=Path,
+        default=None,
+        metavar="RESULTS_JSON",
+        help="do not run anything: print the table (and --plot) from a previous --out file",
+    )
     return p
 
 
@@ -183,6 +190,7 @@ def summarise(res: dict[str, Any]) -> dict[str, Any]:
         lat_p50_ms=res["latency"]["median_ms"],
         lat_p99_ms=res["latency"]["p99_ms"],
         peak_rss_mb=res["peak_rss_mb"],
+        data_rss_mb=res.get("rss_data_mb"),
         artefact_mb=res["artefact_mb"],
     )
     if "pool" in res:
@@ -208,6 +216,7 @@ _COLUMNS = (
     ("docs_s_all", "docs/s all cores", "{:,.0f}"),
     ("lat_p50_ms", "latency p50 ms", "{:.2f}"),
     ("lat_p99_ms", "latency p99 ms", "{:.2f}"),
+    ("data_rss_mb", "RSS MB with corpora loaded", "{:,.0f}"),
     ("peak_rss_mb", "peak RSS MB (train+test)", "{:,.0f}"),
     ("serve_rss_mb", "RSS MB (load+1 doc)", "{:,.0f}"),
     ("artefact_mb", "model MB", "{:.1f}"),
@@ -361,6 +370,60 @@ def run_bulk_mode(args: argparse.Namespace, workdir: Path) -> tuple[list[dict[st
     return results, "\n".join(lines)
 
 
+def print_report(saved: dict[str, Any], table: str) -> None:
+    """Print the command, machine, settings, table, load averages and system descriptions."""
+    args = saved.get("settings", {})
+    results = saved["results"]
+    print(f"$ {saved['command']}")
+    print(format_machine(saved["machine"]))
+    if saved["mode"] == "vntc":
+        n_tr = next((r.get("n_train") for r in results if "n_train" in r), None)
+        n_te = next((r.get("n_test") for r in results if "n_test" in r), None)
+        print(f"VNTC: {n_tr} training / {n_te} test documents; batch passes: median of {args.get('repeat')}; "
+              f"latency over {args.get('n_latency')} documents; cold start: median of {args.get('cold_repeat')} "
+              f"processes; all cores = process pool of {saved['machine']['usable_cores']}")
+    else:
+        print(f"Bulk: {args.get('docs')}; one process, threads as each pipeline chooses; median of "
+              f"{args.get('repeat')} calls over all documents; systems are first trained on the VNTC training split")
+    print(table)
+    loads = [(r["system"], r.get("loadavg_start"), r.get("loadavg_end")) for r in results if r.get("loadavg_start")]
+    if loads:
+        print("load average (1/5/15 min) at start -> end of each system: "
+              + "; ".join(f"{n} {a} -> {b}" for n, a, b in loads))
+    for r in results:
+        if r.get("description"):
+            print(f"- {r['system']}: {r['description']}")
+
+
+def render(path: Path, plot_path: Path | None) -> int:
+    """Print the report of a saved ``--out`` file (and optionally plot it) without running anything.
+
+    Returns
+    -------
+    int
+        0.
+    """
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    if "settings" not in saved:  # files from before settings were stored: re-parse the command
+        ns = build_parser().parse_args(shlex.split(saved["command"])[3:])
+        saved["settings"] = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(ns).items()}
+    if saved["mode"] == "bulk":
+        head = (
+            "| pipeline | docs | MB (UTF-8) | docs/s | MB/s | docs per CPU-s | first call s | peak RSS MB |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|"
+        )
+        table = "\n".join([head] + [bulk_row(r) for r in saved["results"]])
+        rows: list[dict[str, Any]] = []
+    else:
+        rows = [summarise(r) for r in saved["results"]]
+        table = format_table(rows)
+    print_report(saved, table)
+    if plot_path and rows:
+        m = saved["machine"]
+        plot(rows, plot_path, f"VNTC topic classification, {m['cpu']}, {m['usable_cores']} cores")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the table.
 
@@ -377,6 +440,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    if args.render is not None:
+        return render(args.render, args.plot)
     command = "python -m benchmarks" + ("" if not argv else " " + shlex.join(argv))
     machine = machine_description()
     with tempfile.TemporaryDirectory(prefix="benchmarks-") as tmp:
@@ -390,28 +455,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             results, rows = run_vntc_mode(args, workdir)
             table = format_table(rows)
-    print(f"$ {command}")
-    print(format_machine(machine))
-    if args.mode == "vntc":
-        n_tr = next((r.get("n_train") for r in results if "n_train" in r), None)
-        n_te = next((r.get("n_test") for r in results if "n_test" in r), None)
-        print(f"VNTC: {n_tr} training / {n_te} test documents; batch passes: median of {args.repeat}; "
-              f"latency over {args.n_latency} documents; cold start: median of {args.cold_repeat} processes; "
-              f"all cores = process pool of {usable_cores()}")
-    if args.mode == "bulk":
-        print(f"Bulk: {args.docs}; one process, threads as each pipeline chooses; median of {args.repeat} "
-              "calls over all documents; systems are first trained on the VNTC training split")
-    print(table)
-    loads = [(r["system"], r.get("loadavg_start"), r.get("loadavg_end")) for r in results if r.get("loadavg_start")]
-    if loads:
-        print("load average (1/5/15 min) at start -> end of each system: "
-              + "; ".join(f"{n} {a} -> {b}" for n, a, b in loads))
-    for r in results:
-        if r.get("description"):
-            print(f"- {r['system']}: {r['description']}")
+    settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()}
+    saved = {"command": command, "started_utc": started, "machine": machine, "mode": args.mode,
+             "settings": settings, "rows": rows, "results": results}
+    print_report(saved, table)
     if args.out:
-        _write_json(args.out, {"command": command, "started_utc": started, "machine": machine, "mode": args.mode,
-                               "rows": rows, "results": results})
+        _write_json(args.out, saved)
     if args.plot and rows:
         plot(rows, args.plot, f"VNTC topic classification, {machine['cpu']}, {machine['usable_cores']} cores")
     return 1 if any("error" in r for r in results) else 0

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -194,8 +193,12 @@ def test_main_end_to_end_subprocess_with_cold_start(
     assert json.loads(out.read_text(encoding="utf-8"))["results"][0]["n_test"] == 150
     assert row["cold_s"] > 0 and row["serve_rss_mb"] > 0 and row["peak_rss_mb"] > row["serve_rss_mb"] * 0.5
     assert png.stat().st_size > 1000 and png.read_bytes()[:4] == b"\x89PNG"
-    assert "| underthesea_core | 0." in capsys.readouterr().out
-    assert os.path.exists(out)
+    printed = capsys.readouterr().out
+    assert "| underthesea_core | 0." in printed
+    # --render reprints the same table from the saved file without running anything.
+    assert main(["--render", str(out)]) == 0
+    table = [line for line in printed.splitlines() if line.startswith("| underthesea_core |")]
+    assert table and table[0] in capsys.readouterr().out
 
 
 def test_bulk_mode_reports_throughput_and_unavailable_pipelines(

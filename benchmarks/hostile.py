@@ -1,0 +1,570 @@
+"""A battery of hostile inputs and artefacts: everything must be handled, nothing lost, no code run.
+
+Run from the project root::
+
+    python -m benchmarks.hostile            # all three parts
+    python -m benchmarks.hostile --only cli,artefacts
+
+Three parts:
+
+``api``
+    Odd values and pathological texts for :func:`stance.classify`. Each must either return a valid
+    :class:`stance.Result` (labels from the model's label sets, scores that sum to 1, passages and
+    evidence consistent, JSON- and UTF-8-serialisable) or raise ``TypeError``/``ValueError`` with a
+    message, and finish within :data:`API_SECONDS_LIMIT`.
+``cli``
+    ``stance classify --format jsonl`` over a folder of good and bad files (empty, binary, UTF-16,
+    Windows-1258, undecodable, a directory named ``*.txt``, symbolic link loops, a FIFO, an unreadable
+    file). Exactly one row per input file, in order; the bad ones carry ``error``.
+``artefacts``
+    Damaged and hostile model files for :func:`stance.load` (truncated, bit-flipped, wrong checksum,
+    future schema, missing or broken manifest, zero bytes, pickles that would create a marker file).
+    Each must raise :class:`stance.ArtefactError` (or its subclass) with a message, and the marker
+    file must never appear.
+
+Prints a table (category, tried, handled) and a final line
+``N tried, N handled, 0 crashed, 0 rows lost, 0 injected code ran``; exits 1 if anything failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import json
+import math
+import os
+import pickle
+import stat
+import sys
+import tempfile
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
+PARTS = ("api", "cli", "artefacts")
+API_SECONDS_LIMIT = 120.0
+"""An API input that takes longer than this counts as not handled (a denial of service)."""
+
+
+@dataclass
+class Outcome:
+    """What happened to one hostile input."""
+
+    category: str
+    name: str
+    handled: bool
+    detail: str
+    seconds: float = 0.0
+    crashed: bool = False  # an exception other than the documented ones escaped
+
+
+@dataclass
+class Report:
+    """All outcomes plus the two counters that must stay at zero."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    rows_lost: int = 0
+    injected_ran: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return all(o.handled for o in self.outcomes) and not self.rows_lost and not self.injected_ran
+
+
+# --------------------------------------------------------------------------------------------------
+# Texts
+
+
+def seed_text() -> str:
+    """All seed articles, concatenated (a real scraped page's worth of text, and more)."""
+    return "\n".join(p.read_text(encoding="utf-8") for p in SEEDS)
+
+
+def big_text(n_bytes: int = 10_000_000) -> str:
+    """At least ``n_bytes`` of UTF-8 article text built from the cleaned seed paragraphs.
+
+    Each repetition of a paragraph gets a distinct ``[k]`` prefix so that cleaning (which drops lines
+    repeated verbatim and cuts trailing blocks) keeps all of it and the models really read it all.
+    """
+    from stance.clean import clean
+
+    lines = [line for p in SEEDS for line in clean(p.read_text(encoding="utf-8")).split("\n")]
+    out: list[str] = []
+    size = 0
+    k = 0
+    while size < n_bytes:
+        for line in lines:
+            piece = f"[{k}] {line}\n"
+            out.append(piece)
+            size += len(piece.encode("utf-8"))
+        k += 1
+    return "".join(out)
+
+
+def api_cases() -> list[tuple[str, Callable[[], Any]]]:
+    """(name, factory of the input) pairs; factories so that big inputs are built one at a time."""
+    para = "Quân Mỹ vẫn đóng ở Iraq. Nhiều người phản đối sự hiện diện này."
+    return [
+        ("None", lambda: None),
+        ("bytes", lambda: para.encode("utf-8")),
+        ("int", lambda: 42),
+        ("float nan", lambda: math.nan),
+        ("list of str", lambda: [para]),
+        ("dict", lambda: {"text": para}),
+        ("empty", lambda: ""),
+        ("whitespace only", lambda: " \t\r\n\u3000\u00a0 "),
+        ("NUL only", lambda: "\x00"),
+        ("control characters only", lambda: "\x01\x02\x7f\x9f\u200b\ufeff"),
+        ("NUL bytes inside text", lambda: para.replace(" ", "\x00 ")),
+        ("lone surrogates", lambda: "\ud800" + para + "\udfff\udc80"),
+        ("RTL/bidi overrides", lambda: "\u202e" + para + "\u202c\u2066\u2067\u2068\u2069\u200f"),
+        ("zalgo combining marks (1 MB)", lambda: "".join(c + "\u0301\u0300\u0323\u0309\u0303" * 40 for c in para * 250)),
+        ("emoji and flags", lambda: "🇻🇳🇺🇸 " + para + " 😀👍🏽👨‍👩‍👧"),
+        ("HTML page", lambda: "<html><head><style>p{}</style><script>alert(1)</script></head><body><p>"
+         + para + "</p><!-- c --></body></html>"),
+        ("deeply nested HTML (100k levels)", lambda: "<div>" * 100_000 + para + "</div>" * 100_000),
+        ("unclosed <script> x100k", lambda: "<script>" * 100_000 + para),
+        ("unclosed <!-- x100k", lambda: "<!--" * 100_000 + para),
+        ("'<br' without '>' x100k", lambda: "<br" * 100_000 + " " + para),
+        ("'<a' + 1 MB of letters", lambda: "<a" + "b" * 1_000_000 + " " + para),
+        ("entities only", lambda: "&amp;&lt;&gt;&nbsp;&#0;&#x110000;&#99999999;&bogus;" * 1000),
+        ("one 1 MB word", lambda: "a" * 1_000_000),
+        ("one 1 MB Vietnamese word", lambda: "ườ" * 500_000),
+        ("100k newlines", lambda: para + "\n" * 100_000 + para),
+        ("100k CRs", lambda: para + "\r" * 100_000 + para),
+        ("100k one-word lines", lambda: "\n".join(f"x{k}" for k in range(100_000))),
+        ("100k sentences in one paragraph", lambda: " ".join(f"Câu số {k} về quân Mỹ." for k in range(100_000))),
+        ("1 MB paragraph, lowercase after every period", lambda: "x. y. " * 170_000),
+        ("furniture only", lambda: "Đường dây nóng: 0943 113 999\nBáo lỗi cho Soha\nẢnh: AP"),
+        ("NFD seeds", lambda: __import__("unicodedata").normalize("NFD", seed_text())),
+        ("private use and noncharacters", lambda: "\ue000\uf8ff\ufdd0\uffff\U0010ffff " + para),
+        ("10 MB text", lambda: big_text(10_000_000)),
+    ]
+
+
+def check_result(result: Any, models: Any) -> str | None:
+    """None if ``result`` is a well-formed Result for ``models``, else what is wrong."""
+    from stance.api import Result
+
+    if not isinstance(result, Result):
+        return f"returned {type(result).__name__}, not Result"
+    topic_labels = [str(c) for c in models.topic.classes_]
+    stance_labels = [str(c) for c in models.stance.classes_]
+    if result.topic not in topic_labels or list(result.topic_scores) != topic_labels:
+        return f"topic {result.topic!r} / scores {list(result.topic_scores)} not over {topic_labels}"
+    if result.stance not in stance_labels or list(result.stance_scores) != stance_labels:
+        return f"stance {result.stance!r} / scores {list(result.stance_scores)} not over {stance_labels}"
+    score_sets = [result.topic_scores, result.stance_scores, *(p.stance_scores for p in result.passages)]
+    for scores in score_sets:
+        values = list(scores.values())
+        if not all(math.isfinite(v) and 0.0 <= v <= 1.0 for v in values) or abs(sum(values) - 1.0) > 1e-9:
+            return f"scores not a probability distribution: {scores}"
+    if not result.passages or [p.index for p in result.passages] != list(range(len(result.passages))):
+        return "passages missing or misnumbered"
+    if not all(e in result.passages for e in result.evidence):
+        return "evidence is not a subset of the passages"
+    try:
+        json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError) as e:
+        return f"result is not JSON/UTF-8 serialisable: {e}"
+    return None
+
+
+def run_api(models: Any = None, *, names: Sequence[str] | None = None) -> list[Outcome]:
+    """Feed every API case to :func:`stance.classify` (optionally only those in ``names``)."""
+    from stance.api import classify, default_models
+
+    models = models or default_models()
+    outcomes = []
+    for name, make in api_cases():
+        if names is not None and name not in names:
+            continue
+        value = make()
+        start = time.perf_counter()
+        try:
+            result = classify(value, models=models)
+        except (TypeError, ValueError) as e:
+            seconds = time.perf_counter() - start
+            handled = bool(str(e)) and seconds <= API_SECONDS_LIMIT
+            detail = f"{type(e).__name__}: {_short(str(e))}"
+            outcomes.append(Outcome("api", name, handled, detail, seconds))
+        except Exception as e:  # noqa: BLE001 - the point is to catch what should not escape
+            seconds = time.perf_counter() - start
+            detail = f"CRASH {type(e).__name__}: {_short(str(e))}"
+            outcomes.append(Outcome("api", name, False, detail, seconds, crashed=True))
+        else:
+            seconds = time.perf_counter() - start
+            problem = check_result(result, models)
+            if problem is None and seconds > API_SECONDS_LIMIT:
+                problem = f"too slow ({seconds:.0f} s > {API_SECONDS_LIMIT:.0f} s)"
+            detail = problem or f"Result: {result.topic} / {result.stance}, {len(result.passages)} passage(s)"
+            outcomes.append(Outcome("api", name, problem is None, detail, seconds))
+        del value
+    return outcomes
+
+
+# --------------------------------------------------------------------------------------------------
+# CLI batch
+
+
+def build_cli_folder(base: Path) -> tuple[list[str], list[tuple[str, bool]]]:
+    """Make a folder of good and bad files under ``base``.
+
+    Returns the command-line paths to give and the expected rows: (path, is_good) in output order.
+    """
+    good = [p.read_bytes() for p in SEEDS]
+    folder = base / "batch"
+    folder.mkdir()
+    expected: list[tuple[str, bool]] = []
+
+    def put(name: str, data: bytes, ok: bool) -> None:
+        (folder / name).write_bytes(data)
+        expected.append((str(folder / name), ok))
+
+    vi = "Quân đội Mỹ vẫn hiện diện ở Iraq, nhiều người dân phản đối."
+    # Files are listed in name order by the walk, so the numeric prefixes give the expected order.
+    put("00_good.txt", good[0], True)
+    put("01_empty.txt", b"", False)
+    put("02_binary.txt", b"%PDF-1.4\x00\x01\x02\xff\xfe" * 50, False)
+    put("03_utf16.txt", good[1].decode("utf-8").encode("utf-16"), True)
+    put("04_utf16le_nobom.txt", vi.encode("utf-16-le"), True)
+    put("05_cp1258.txt", vi.encode("cp1258", errors="strict") if _cp1258_ok(vi) else b"Vi\xea\xf2t Nam", True)
+    put("06_undecodable.txt", b"Qu\xe2n \x81\x8d\x8f\x90 \xc3\x28 " * 20, False)
+    put("07_whitespace.txt", b" \r\n\t \n", False)
+    put("08_bom_only.txt", b"\xef\xbb\xbf", False)
+    put("09_furniture_only.txt", "Đường dây nóng: 0943 113 999\nBáo lỗi".encode("utf-8"), True)
+    put("10_html.txt", b"<html><body><p>" + good[2] + b"</p><script>x()</script></body></html>", True)
+    put("11_zero_width_only.txt", "\u200b\u200b".encode("utf-8"), True)
+    put("12_nul_in_utf8.txt", (vi * 4 + "\x00" + vi).encode("utf-8"), False)
+    # A directory whose name looks like a text file: walked, its content listed in place.
+    (folder / "13_dir.txt").mkdir()
+    (folder / "13_dir.txt" / "inner.txt").write_bytes(good[3])
+    expected.append((str(folder / "13_dir.txt" / "inner.txt"), True))
+    # A symbolic link back to the folder itself (a loop) and a link to itself.
+    os.symlink(folder, folder / "14_loop")
+    expected.append((str(folder / "14_loop"), False))
+    os.symlink(folder / "15_self.txt", folder / "15_self.txt")
+    expected.append((str(folder / "15_self.txt"), False))
+    os.symlink(folder / "does_not_exist", folder / "16_dangling.txt")
+    expected.append((str(folder / "16_dangling.txt"), False))
+    # A FIFO: reading it would block forever; it must be refused, not read.
+    os.mkfifo(folder / "17_fifo.txt")
+    expected.append((str(folder / "17_fifo.txt"), False))
+    # An unreadable file (root can still read it, so then it is a good row).
+    unreadable = folder / "18_unreadable.txt"
+    unreadable.write_bytes(good[4])
+    unreadable.chmod(0)
+    expected.append((str(unreadable), os.access(unreadable, os.R_OK)))
+    put("19_good.txt", good[4], True)
+    (folder / "20_ignored.md").write_bytes(good[0])  # not *.txt: not listed
+    # Explicit paths after the folder: a missing file, a good file twice, a bad one given by name.
+    paths = [str(folder), str(base / "missing.txt"), str(folder / "00_good.txt"), str(folder / "00_good.txt"),
+             str(folder / "02_binary.txt")]
+    expected += [(str(base / "missing.txt"), False), (str(folder / "00_good.txt"), True),
+                 (str(folder / "00_good.txt"), True), (str(folder / "02_binary.txt"), False)]
+    return paths, expected
+
+
+def _cp1258_ok(text: str) -> bool:
+    try:
+        text.encode("cp1258")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def run_cli(base: Path, *, batch_size: int = 3) -> tuple[list[Outcome], int]:
+    """Run ``stance classify --format jsonl`` over the hostile folder; outcomes and rows lost."""
+    from stance.cli import main
+
+    paths, expected = build_cli_folder(base)
+    out, err = io.StringIO(), io.StringIO()
+    start = time.perf_counter()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main(["classify", "--format", "jsonl", "--batch-size", str(batch_size), *paths])
+    except Exception as e:  # noqa: BLE001
+        detail = f"CRASH {type(e).__name__}: {_short(str(e))}"
+        return [Outcome("cli", p, False, detail, crashed=True) for p, _ in expected], len(expected)
+    seconds = time.perf_counter() - start
+    rows = []
+    for line in out.getvalue().splitlines():
+        try:
+            rows.append(json.loads(line))
+        except json.JSONDecodeError:
+            rows.append({"path": None, "error": f"unparseable output line {line[:60]!r}"})
+    outcomes = []
+    for k, (path, ok) in enumerate(expected):
+        row = rows[k] if k < len(rows) else None
+        rel = os.path.relpath(path, base)
+        if row is None:
+            outcomes.append(Outcome("cli", rel, False, "no row", seconds))
+        elif row.get("path") != path:
+            outcomes.append(Outcome("cli", rel, False, f"row {k} is for {row.get('path')!r}", seconds))
+        elif ok and row.get("error") is not None:
+            outcomes.append(Outcome("cli", rel, False, f"good file got error {row['error']!r}", seconds))
+        elif not ok and not row.get("error"):
+            outcomes.append(Outcome("cli", rel, False, "bad file got no error", seconds))
+        elif ok and row.get("stance") is None:
+            outcomes.append(Outcome("cli", rel, False, "good row without a stance", seconds))
+        else:
+            what = f"{row['topic']} / {row['stance']}" if ok else _short(os.path.basename(str(row["error"])), 70)
+            outcomes.append(Outcome("cli", rel, True, what, seconds))
+    lost = max(0, len(expected) - len(rows)) + sum(
+        1 for k, (path, _) in enumerate(expected) if k < len(rows) and rows[k].get("path") != path
+    )
+    extra = len(rows) - len(expected)
+    if extra > 0:
+        outcomes.append(Outcome("cli", "extra rows", False, f"{extra} unexpected row(s)", seconds))
+    want_status = 1 if any(not ok for _, ok in expected) else 0
+    outcomes.append(
+        Outcome("cli", "exit status", status == want_status, f"exit {status} (expected {want_status})", seconds)
+    )
+    return outcomes, lost
+
+
+# --------------------------------------------------------------------------------------------------
+# Artefacts
+
+
+class _Marker:
+    """Unpickling this creates the file ``path`` (stands for any code an attacker could run)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Path.touch, (Path(self.path),))
+
+
+def _small_model() -> Any:
+    from stance.models import TextClassifier
+
+    texts = ["quân Mỹ ở Iraq", "binh sĩ Mỹ rút", "đội tuyển thắng", "cầu thủ ghi bàn"] * 3
+    return TextClassifier(min_df=1, calibration_folds=2).fit(texts, ["w", "w", "s", "s"] * 3)
+
+
+def _write_manifest(path: Path, **changes: Any) -> None:
+    """A well-formed manifest for ``path`` (forged: anyone can write one), with ``changes`` applied."""
+    from stance.artefacts import SCHEMA_VERSION, sha256_file
+
+    manifest = {"schema_version": SCHEMA_VERSION, "task": "demo",
+                "payload": {"file": path.name, "sha256": sha256_file(path)}}
+    manifest.update(changes)
+    path.with_suffix(".json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def artefact_cases(folder: Path, marker: Path) -> list[tuple[str, Path, bool]]:
+    """Make damaged and hostile artefacts in ``folder``: (name, payload path, trusted) triples."""
+    from stance.artefacts import save
+
+    model = _small_model()
+    hostile = pickle.dumps(_Marker(str(marker)))
+    cases: list[tuple[str, Path, bool]] = []
+
+    def fresh(name: str) -> Path:
+        path = folder / f"{name}.joblib"
+        save(model, path, task="demo")
+        return path
+
+    for trusted in (False, True):
+        tag = "trusted" if trusted else "untrusted"
+        p = fresh(f"truncated-{tag}")
+        p.write_bytes(p.read_bytes()[: p.stat().st_size // 2])
+        cases.append((f"truncated payload ({tag})", p, trusted))
+        p = fresh(f"bitflip-{tag}")
+        data = bytearray(p.read_bytes())
+        data[len(data) // 2] ^= 0x10
+        p.write_bytes(bytes(data))
+        cases.append((f"one bit flipped ({tag})", p, trusted))
+    p = fresh("wrong-sha")
+    m = json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
+    m["payload"]["sha256"] = "0" * 64
+    p.with_suffix(".json").write_text(json.dumps(m), encoding="utf-8")
+    cases.append(("manifest sha256 wrong", p, True))
+    p = fresh("future")
+    m = json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
+    m["schema_version"] = 99
+    p.with_suffix(".json").write_text(json.dumps(m), encoding="utf-8")
+    cases.append(("future schema version", p, True))
+    for name, text in [("manifest not JSON", "{not json"), ("manifest is a list", "[1, 2]"),
+                       ("manifest zero bytes", ""), ("manifest not UTF-8", None),
+                       ("manifest without payload", json.dumps({"schema_version": 1})),
+                       ("manifest schema_version a string", json.dumps({"schema_version": "1",
+                                                                        "payload": {"sha256": "0" * 64}})),
+                       ("manifest sha256 a number", json.dumps({"schema_version": 1, "payload": {"sha256": 5}}))]:
+        p = fresh(name.replace(" ", "-"))
+        if text is None:
+            p.with_suffix(".json").write_bytes(b"\xff\xfe\x00{")
+        else:
+            p.with_suffix(".json").write_text(text, encoding="utf-8")
+        cases.append((name, p, True))
+    p = fresh("no-manifest")
+    p.with_suffix(".json").unlink()
+    cases.append(("missing manifest", p, True))
+    cases.append(("missing payload", folder / "nothing-here.joblib", True))
+    (folder / "a-directory.joblib").mkdir()
+    cases.append(("payload is a directory", folder / "a-directory.joblib", True))
+    p = folder / "zero.joblib"
+    p.write_bytes(b"")
+    _write_manifest(p)
+    cases.append(("zero-byte payload, matching manifest", p, True))
+    p = folder / "garbage.joblib"
+    p.write_bytes(os.urandom(4096))
+    _write_manifest(p)
+    cases.append(("random bytes, matching manifest", p, True))
+    p = folder / "unknown-class.joblib"
+    p.write_bytes(b"\x80\x04\x95\x1c\x00\x00\x00\x00\x00\x00\x00\x8c\x0bno_such_mod\x94\x8c\x03Cls\x94\x93\x94.")
+    _write_manifest(p)
+    cases.append(("pickle of a class that does not exist", p, True))
+    # Hostile pickles: with a forged, matching manifest (refused: not trusted) ...
+    p = folder / "evil.joblib"
+    p.write_bytes(hostile)
+    _write_manifest(p)
+    cases.append(("hostile pickle, forged manifest (untrusted)", p, False))
+    # ... with a manifest whose checksum does not match (refused before unpickling, even if trusted) ...
+    p = folder / "evil-badsha.joblib"
+    p.write_bytes(hostile)
+    _write_manifest(p, payload={"file": p.name, "sha256": "f" * 64})
+    cases.append(("hostile pickle, checksum mismatch (trusted)", p, True))
+    # ... without a manifest, and renamed to look like a shipped model.
+    p = folder / "stance.joblib"
+    p.write_bytes(hostile)
+    cases.append(("hostile pickle named stance.joblib, no manifest", p, False))
+    p = folder / "topic.joblib"
+    p.write_bytes(hostile)
+    _write_manifest(p)
+    cases.append(("hostile pickle named topic.joblib (untrusted)", p, False))
+    link_dir = folder / "linked"
+    link_dir.mkdir()
+    os.symlink(folder / "evil.joblib", link_dir / "evil.joblib")
+    os.symlink(folder / "evil.json", link_dir / "evil.json")
+    cases.append(("symlink to hostile pickle (untrusted)", link_dir / "evil.joblib", False))
+    return cases
+
+
+def run_artefacts(base: Path) -> tuple[list[Outcome], int]:
+    """Load every damaged or hostile artefact; outcomes and how many times injected code ran."""
+    from stance.artefacts import ArtefactError, load
+    from stance.cli import main
+
+    folder = base / "artefacts"
+    folder.mkdir()
+    marker = base / "INJECTED-CODE-RAN"
+    outcomes = []
+    injected = 0
+    for name, path, trusted in artefact_cases(folder, marker):
+        start = time.perf_counter()
+        try:
+            load(path, trusted=trusted)
+        except ArtefactError as e:
+            ok = path.stem in str(e)  # the message names the file (payload or manifest)
+            detail = f"{type(e).__name__}: {_short(str(e).replace(str(folder) + os.sep, ''), 70)}"
+            outcomes.append(Outcome("artefacts", name, ok, detail, time.perf_counter() - start))
+        except Exception as e:  # noqa: BLE001
+            detail = f"CRASH {type(e).__name__}: {_short(str(e))}"
+            outcomes.append(Outcome("artefacts", name, False, detail, time.perf_counter() - start, crashed=True))
+        else:
+            outcomes.append(Outcome("artefacts", name, False, "loaded without error", time.perf_counter() - start))
+        if marker.exists():
+            injected += 1
+            outcomes[-1].handled = False
+            outcomes[-1].detail += " — INJECTED CODE RAN"
+            marker.unlink()
+    # The command line refuses the hostile file without --trusted (exit 2, message on stderr).
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        try:
+            status = main(["classify", "--stance-model", str(folder / "evil.joblib"), str(SEEDS[0])])
+        except Exception as e:  # noqa: BLE001
+            status = f"CRASH {type(e).__name__}: {e}"
+    ok = status == 2 and "trusted" in err.getvalue()
+    outcomes.append(Outcome("artefacts", "CLI --stance-model hostile, no --trusted", ok,
+                            f"exit {status}: {_short(err.getvalue().strip().replace(str(folder) + os.sep, ''), 70)}"))
+    if marker.exists():
+        injected += 1
+        outcomes[-1].handled = False
+        marker.unlink()
+    return outcomes, injected
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+def _short(text: str, width: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def run(parts: Sequence[str] = PARTS, *, base: Path | None = None) -> Report:
+    """Run the chosen parts of the battery in a temporary folder (or ``base``)."""
+    report = Report()
+    with tempfile.TemporaryDirectory(prefix="stance-hostile-") as tmp:
+        work = Path(base or tmp)
+        try:
+            if "api" in parts:
+                report.outcomes += run_api()
+            if "cli" in parts:
+                outcomes, lost = run_cli(work)
+                report.outcomes += outcomes
+                report.rows_lost += lost
+            if "artefacts" in parts:
+                outcomes, injected = run_artefacts(work)
+                report.outcomes += outcomes
+                report.injected_ran += injected
+        finally:
+            unreadable = work / "batch" / "18_unreadable.txt"
+            if unreadable.exists():
+                unreadable.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    return report
+
+
+def print_report(report: Report, *, verbose: bool = True, out=None) -> None:
+    """The per-input lines (if ``verbose``), the summary table and the final line."""
+    out = out or sys.stdout
+    if verbose:
+        for o in report.outcomes:
+            flag = "ok  " if o.handled else "FAIL"
+            print(f"{flag} {o.category:<9} {o.name[:44]:<44} {o.seconds:7.2f}s  {o.detail}", file=out)
+        print(file=out)
+    cats = list(dict.fromkeys(o.category for o in report.outcomes))
+    print(f"{'category':<10} {'tried':>6} {'handled':>8}", file=out)
+    for c in cats:
+        mine = [o for o in report.outcomes if o.category == c]
+        print(f"{c:<10} {len(mine):>6} {sum(o.handled for o in mine):>8}", file=out)
+    tried = len(report.outcomes)
+    handled = sum(o.handled for o in report.outcomes)
+    crashed = sum(o.crashed for o in report.outcomes)
+    print(
+        f"{tried} tried, {handled} handled, {crashed} crashed, {report.rows_lost} rows lost, "
+        f"{report.injected_ran} injected code ran",
+        file=out,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the battery; 0 if every input was handled, 1 otherwise."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.hostile", description=__doc__.split("\n")[0])
+    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of {PARTS}")
+    parser.add_argument("--quiet", action="store_true", help="only the summary")
+    args = parser.parse_args(argv)
+    parts = [p.strip() for p in args.only.split(",") if p.strip()]
+    unknown = sorted(set(parts) - set(PARTS))
+    if unknown:
+        parser.error(f"unknown part(s) {unknown}; choose from {PARTS}")
+    try:
+        report = run(parts)
+    except Exception:  # noqa: BLE001 - the battery itself must say what broke
+        traceback.print_exc()
+        return 1
+    print_report(report, verbose=not args.quiet)
+    return 0 if report.ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
