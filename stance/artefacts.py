@@ -102,6 +102,7 @@ def _atomic_write_bytes(path: Path, write) -> None:
             write(f)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a model file is meant to be shared
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -187,6 +188,8 @@ def read_manifest(path: str | os.PathLike) -> dict[str, Any]:
         manifest = json.loads(mpath.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ArtefactError(f"{mpath}: manifest not found; a model file needs its manifest beside it") from None
+    except OSError as e:
+        raise ArtefactError(f"{mpath}: manifest cannot be read ({e.strerror or type(e).__name__})") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ArtefactError(f"{mpath}: manifest is not valid JSON ({e})") from None
     if not isinstance(manifest, dict):
@@ -242,7 +245,10 @@ def load(path: str | os.PathLike, *, trusted: bool = False) -> Any:
             f"{path}: refusing to unpickle a model file that is not one of stance's own. joblib files "
             "can run code when loaded; pass trusted=True (CLI: --trusted) only for files you trust"
         )
-    actual = sha256_file(path)
+    try:
+        actual = sha256_file(path)
+    except OSError as e:
+        raise ArtefactError(f"{path}: model file cannot be read ({e.strerror or type(e).__name__})") from None
     if actual != manifest["payload"]["sha256"]:
         raise ArtefactError(
             f"{path}: checksum mismatch (manifest {manifest['payload']['sha256'][:12]}…, file "
