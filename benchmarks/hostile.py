@@ -404,6 +404,10 @@ def artefact_cases(folder: Path, marker: Path) -> list[tuple[str, Path, bool]]:
         else:
             p.with_suffix(".json").write_text(text, encoding="utf-8")
         cases.append((name, p, True))
+    p = fresh("manifest-dir")
+    p.with_suffix(".json").unlink()
+    p.with_suffix(".json").mkdir()
+    cases.append(("manifest is a directory", p, True))
     p = fresh("no-manifest")
     p.with_suffix(".json").unlink()
     cases.append(("missing manifest", p, True))

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .clean import clean
+from .clean import PIPELINE, clean, normalize_whitespace
 from .labels import topic_display_name
 from .models import aggregate_stance
 from .segment import passages as cut_passages
@@ -210,8 +210,9 @@ def classify_batch(texts: Iterable[str], *, models: Models | None = None) -> lis
         return []
     m = models or default_models()
     cleaned = [clean(t) for t in raw]
-    # A page whose every line is furniture still gets a result, from its raw text.
-    cleaned = [c if c else " ".join(r.split()) for c, r in zip(cleaned, raw)]
+    # A page whose every line is furniture still gets a result, from its text normalised but not cut
+    # (the same for every form of the same text; empty if nothing but markup and control characters).
+    cleaned = [c if c else _normalised(r) for c, r in zip(cleaned, raw)]
     per_doc = [cut_passages(c) or [c] for c in cleaned]
     topic_p = m.topic.predict_proba(cleaned)
     flat = [p for doc in per_doc for p in doc]
@@ -226,6 +227,16 @@ def classify_batch(texts: Iterable[str], *, models: Models | None = None) -> lis
         start += len(doc)
         results.append(_result(topic_p[k], topic_classes, doc, P, stance_classes, weights))
     return results
+
+
+_NORMALISING_STEPS = PIPELINE[: PIPELINE.index(normalize_whitespace) + 1]
+
+
+def _normalised(text: str) -> str:
+    """The cleaning steps up to white space (HTML, control characters, Unicode, tone marks), no cuts."""
+    for step in _NORMALISING_STEPS:
+        text = step(text)
+    return text
 
 
 def _scores(row: np.ndarray, classes: Sequence[str]) -> dict[str, float]:

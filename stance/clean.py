@@ -43,8 +43,62 @@ __all__ = [
 # Unicode, HTML and control characters
 
 
+# Combining marks (canonical combining class > 0). CPython composes a run of them in time quadratic in
+# its length, so a "zalgo" pile-up of thousands of marks on one letter would stall cleaning; no writing
+# system needs more than a handful (Vietnamese: two). All such characters lie below U+20000.
+_MAX_MARKS = 16
+
+
+def _ranges(codepoints: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for i in codepoints:
+        if runs and runs[-1][1] == i - 1:
+            runs[-1] = (runs[-1][0], i)
+        else:
+            runs.append((i, i))
+    return runs
+
+
+_MARK_CLASS = "".join(
+    f"\\U{a:08x}-\\U{b:08x}" for a, b in _ranges([i for i in range(0x20000) if unicodedata.combining(chr(i))])
+)
+# Unicode bounds (checked by the tests): a character's decomposition carries at most 3 marks and a mark
+# decomposes into at most 2, so a run of at most 3 marks cannot exceed _MAX_MARKS in any form and only
+# longer runs need looking at.
+_MARK_RUN = re.compile(f"[{_MARK_CLASS}]{{4,}}")
+
+
+def _decomposed_marks(text: str) -> int:
+    return sum(1 for ch in unicodedata.normalize("NFD", text) if unicodedata.combining(ch))
+
+
+def _drop_mark_pileups(text: str) -> str:
+    """Replace a letter carrying more than ``_MAX_MARKS`` combining marks by its bare base letter.
+
+    The count is taken on the canonical decomposition, so NFC and NFD input give the same result.
+    """
+    out: list[str] = []
+    last = 0
+    for m in _MARK_RUN.finditer(text):
+        start = m.start()
+        base = text[start - 1] if start > last else ""
+        run = m.group()
+        if len(run) <= _MAX_MARKS and _decomposed_marks(base + run) <= _MAX_MARKS:
+            continue
+        out.append(text[last : start - len(base)])
+        out.append("".join(ch for ch in unicodedata.normalize("NFD", base) if not unicodedata.combining(ch)))
+        last = m.end()
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
+
+
 def normalize_unicode(text: str) -> str:
     """Compose the text to Unicode NFC and replace the Icelandic eth that legacy fonts use for "đ".
+
+    A letter piled with more than 16 combining marks ("zalgo" text) is replaced by its bare base letter
+    first: composing such piles takes time quadratic in their length.
 
     Examples
     --------
@@ -52,18 +106,55 @@ def normalize_unicode(text: str) -> str:
     True
     >>> normalize_unicode("ðường")
     'đường'
+    >>> normalize_unicode("Mỹ" + "\\u0301\\u0323" * 20 + " rút")
+    'My rút'
     """
     if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFC", _drop_mark_pileups(text))
         if "ð" in text or "Ð" in text:
             text = text.replace("ð", "đ").replace("Ð", "Đ")
     return text
 
 
-_HTML_DROP_BLOCK = re.compile(r"<(script|style|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
-_HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|p|div|li|h[1-6])\b[^>]*>", re.I)
-_HTML_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*|/[A-Za-z][A-Za-z0-9-]*|!--.*?--|!DOCTYPE)[^<>]*>", re.S)
+# Every pattern stops at the next "<" and the tag name cannot trade characters with what follows it,
+# so no input makes them backtrack over more than one tag's length (no quadratic time on "<br<br<br…").
+_HTML_BLOCK_OPEN = re.compile(r"<(script|style|noscript)\b[^<>]*>|<!--", re.I)
+_HTML_BLOCK_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style", "noscript")}
+_HTML_BREAK = re.compile(r"<\s*(?:br|/p|/div|/h[1-6]|/li|/tr|p|div|li|h[1-6])\b[^<>]*>", re.I)
+_HTML_TAG = re.compile(r"<(?:/?[A-Za-z][A-Za-z0-9-]*(?![A-Za-z0-9-])|!DOCTYPE)[^<>]*>")
 _HTML_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _drop_html_blocks(text: str) -> str:
+    """Remove comments (to nothing) and script, style and noscript blocks (to a space), in one pass.
+
+    An opener without its closer is left in place, and once one kind is known to be unclosed from
+    some point on it is not searched for again, so the pass is linear in the length of the text.
+    """
+    out: list[str] = []
+    last = pos = 0
+    unclosed: set[str] = set()
+    while (m := _HTML_BLOCK_OPEN.search(text, pos)) is not None:
+        kind = (m.group(1) or "!--").lower()
+        end = -1
+        if kind not in unclosed:
+            if kind == "!--":
+                close = text.find("-->", m.end())
+                end = close + 3 if close >= 0 else -1
+            else:
+                close_m = _HTML_BLOCK_CLOSE[kind].search(text, m.end())
+                end = close_m.end() if close_m else -1
+        if end < 0:
+            unclosed.add(kind)
+            pos = m.end()
+            continue
+        out.append(text[last : m.start()])
+        out.append("" if kind == "!--" else " ")
+        last = pos = end
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 def strip_html(text: str) -> str:
@@ -83,7 +174,7 @@ def strip_html(text: str) -> str:
     for _ in range(8):
         if "<" not in text and "&" not in text:
             return text
-        new = _HTML_DROP_BLOCK.sub(" ", text)
+        new = _drop_html_blocks(text)
         new = _HTML_BREAK.sub("\n", new)
         new = _HTML_TAG.sub("", new)
         new = _HTML_ENTITY.sub(lambda m: html.unescape(m.group(0)), new)
@@ -94,10 +185,13 @@ def strip_html(text: str) -> str:
     return text
 
 
-# C0 and C1 controls other than tab and newline, zero-width and bidi formatting characters, BOM, soft
-# hyphen. Carriage returns become newlines in normalize_whitespace, so they are kept here.
+# C0 and C1 controls other than the white space ones, zero-width and bidi formatting characters, BOM,
+# soft hyphen, and lone surrogates (not text: they cannot be encoded). Carriage returns, vertical tabs,
+# form feeds and NEL (U+0085) separate words and lines: normalize_whitespace turns them into spaces and
+# newlines, so they are kept here.
 _CONTROL = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufff9-\ufffb]"
+    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufff9-\ufffb"
+    "\ud800-\udfff]"
 )
 
 
@@ -375,6 +469,7 @@ def drop_trailing_signatures(text: str) -> str:
 # The pipeline
 
 PIPELINE: tuple[Callable[[str], str], ...] = (
+    normalize_unicode,  # first, so that NFC and NFD input are the same string for every later step
     strip_html,
     remove_control_characters,
     normalize_unicode,
