@@ -354,8 +354,11 @@ def drop_photo_credits(text: str) -> str:
         return text
     lines = []
     for line in text.split("\n"):
-        if ":" in line:
-            line = _CREDIT_SUFFIX.sub("", line).rstrip()
+        while ":" in line:  # a credit can hide another one before it ("… Ảnh: A. Ảnh: B")
+            stripped = _CREDIT_SUFFIX.sub("", line).rstrip()
+            if stripped == line:
+                break
+            line = stripped
         if line:
             lines.append(line)
     return "\n".join(lines)

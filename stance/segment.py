@@ -45,6 +45,7 @@ _TOKEN = re.compile(TOKEN_PATTERN)
 _ABBREVIATIONS = frozenset(
     "tp tt q p ths ts pgs gs bs ks mr mrs ms dr st no vs v.v tr th ct ubnd hđnd ông bà".split()
 )
+_WORD_WINDOW = 40
 _BOUNDARY = re.compile(r"(?<=[.!?…])([\"”’»)\]]*)\s+[\"“‘«(\[]?(\w)")
 
 
@@ -77,11 +78,13 @@ def sentences(paragraph: str) -> list[str]:
     out: list[str] = []
     start = 0
     for m in _BOUNDARY.finditer(paragraph):
-        head = paragraph[start : m.start()]
-        last = head.rsplit(None, 1)[-1] if head.strip() else ""
-        word = last.rstrip(".!?…").lower()
         if not (m.group(2).isupper() or m.group(2).isdigit()):
             continue
+        # The word before the punctuation, looked for in a bounded window so a long paragraph of
+        # abbreviations stays linear; a "word" longer than the window is no abbreviation anyway.
+        window = paragraph[max(start, m.start() - _WORD_WINDOW) : m.start()]
+        last = window.rsplit(None, 1)[-1] if window.strip() else ""
+        word = last.rstrip(".!?…").lower()
         if not m.group(1) and last.endswith(".") and (len(word) <= 1 or word in _ABBREVIATIONS):
             continue
         piece = paragraph[start : m.start() + len(m.group(1))].strip()

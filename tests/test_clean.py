@@ -184,7 +184,14 @@ def test_tone_table_agrees_with_underthesea():
     assert disagreements == []
 
 
-_SYLLABLES = sorted({w for pair in TONE_MOVES for w in pair} | {"quân", "Mỹ", "Iraq", "rút", "khỏi", "người"})
+# Words whose underthesea mapping is a pure tone move (it also fixes spellings, "Nghoé" -> "Ngóe",
+# which is not this step's job).
+_SYLLABLES = sorted(
+    w
+    for w in {w for pair in TONE_MOVES for w in pair} | {"quân", "Mỹ", "Iraq", "rút", "khỏi", "người"}
+    if _skeleton(underthesea_tn.token_map.get(w, w)) == _skeleton(w)
+    and underthesea_tn.token_map.get(w, w) not in UNDERTHESEA_INCONSISTENT
+)
 
 
 @settings(max_examples=300, deadline=None)
