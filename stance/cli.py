@@ -190,12 +190,125 @@ def _run_train(args: argparse.Namespace) -> int:
 
 
 # --------------------------------------------------------------------------------------------------
+# explain
+
+
+def _add_explain(p: argparse.ArgumentParser) -> None:
+    p.add_argument("text", nargs="?", help="the article text (or use --file)")
+    p.add_argument("--file", type=Path, help="read the article from this file (any encoding stance reads)")
+    p.add_argument("--n", type=int, default=None, help="features listed per label (default 10; 20 with --top-features)")
+    p.add_argument("--top-features", action="store_true", help="list the largest weights of each label of a model")
+    p.add_argument("--task", choices=("topic", "stance"), default="stance", help="--top-features: which default model")
+    p.add_argument("--model", type=Path, help="--top-features: a model file instead of the default one")
+    p.add_argument("--topic-model", type=Path, help="a topic model file instead of the shipped one")
+    p.add_argument("--stance-model", type=Path, help="a stance model file instead of the shipped one")
+    p.add_argument("--trusted", action="store_true", help="allow loading model files that are not stance's own")
+
+
+def _run_explain(args: argparse.Namespace) -> int:
+    from .explain import explain, render_top_features, top_features
+
+    if args.top_features:
+        if args.text is not None or args.file is not None:
+            print("stance explain: --top-features takes no TEXT or --file", file=sys.stderr)
+            return 2
+        if args.model is not None:
+            from .artefacts import load
+
+            model = load(args.model, trusted=args.trusted)
+        else:
+            models = _models(args)
+            model = models.topic if args.task == "topic" else models.stance
+        print(render_top_features(top_features(model, n=20 if args.n is None else args.n)), end="")
+        return 0
+    if (args.text is None) == (args.file is None):
+        print("stance explain: give the TEXT or --file PATH (one of them), or --top-features", file=sys.stderr)
+        return 2
+    if args.file is not None:
+        from .textio import read_document
+
+        text = read_document(args.file)
+    else:
+        text = args.text
+    print(explain(text, models=_models(args), n=10 if args.n is None else args.n).to_text(), end="")
+    return 0
+
+
+# --------------------------------------------------------------------------------------------------
+# suggest
+
+
+def _add_suggest(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "unlabelled", nargs="+", type=Path,
+        help="unlabelled texts: JSON Lines (.jsonl, .jsonl.xz; field 'text', other fields kept), "
+        ".txt files or folders of them",
+    )
+    p.add_argument("--out", type=Path, required=True, help="JSON Lines file to write the picked texts to")
+    p.add_argument("--n", type=int, default=50, help="how many texts to pick (default 50)")
+    p.add_argument("--task", choices=("topic", "stance"), default=None, help="use a default model")
+    p.add_argument("--model", type=Path, help="use this model file (from `stance train`)")
+    p.add_argument("--trusted", action="store_true", help="allow loading model files that are not stance's own")
+    p.add_argument(
+        "--strategy", choices=("least_confidence", "margin", "entropy"), default="margin",
+        help="how uncertainty is measured (default margin)",
+    )
+    p.add_argument("--text-field", default="text", help="text field of JSON Lines records (default text)")
+    p.add_argument(
+        "--passages", action="store_true",
+        help="cut each text into passages first (for a stance model on whole articles)",
+    )
+
+
+def _run_suggest(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from .suggest import read_unlabelled, split_passages, suggest, write_suggestions
+
+    if (args.task is None) == (args.model is None):
+        print("stance suggest: give one of --task topic|stance or --model MODEL", file=sys.stderr)
+        return 2
+    if args.n < 0:
+        print(f"stance suggest: --n must be >= 0, got {args.n}", file=sys.stderr)
+        return 2
+    if args.model is not None:
+        from .artefacts import load
+
+        model = load(args.model, trusted=args.trusted)
+    else:
+        from .api import default_models
+
+        model = getattr(default_models(), args.task)
+    errors: list[str] = []
+    items = read_unlabelled(args.unlabelled, text_field=args.text_field, errors=errors)
+    for e in errors:
+        print(f"stance suggest: skipped {e}", file=sys.stderr)
+    if args.passages:
+        items = split_passages(items)
+    if not items:
+        print("stance suggest: no texts to choose from", file=sys.stderr)
+        return 2
+    picked = suggest([it.text for it in items], model, n=args.n, strategy=args.strategy)
+    write_suggestions(picked, args.out, fields=[it.fields for it in items])
+    counts = Counter(s.suggested_label for s in picked)
+    mean = sum(s.uncertainty for s in picked) / len(picked) if picked else 0.0
+    print(
+        f"wrote {args.out}: {len(picked)} of {len(items)} texts to label ({args.strategy}, mean uncertainty "
+        f"{mean:.2f}); suggested labels: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none")
+    )
+    print("fill in each 'label' (now null), then: stance train FILE --out MODEL.joblib")
+    return 1 if errors else 0
+
+
+# --------------------------------------------------------------------------------------------------
 
 Command = tuple[str, Callable[[argparse.ArgumentParser], None], Callable[[argparse.Namespace], int]]
 
 COMMANDS: dict[str, Command] = {
     "classify": ("topic and stance of articles, with evidence passages", _add_classify, _run_classify),
     "train": ("train a model on labelled data, or rebuild a default one", _add_train, _run_train),
+    "explain": ("why an article got its topic and stance; or a model's top features", _add_explain, _run_explain),
+    "suggest": ("pick the unlabelled texts a model is least sure about, for labelling", _add_suggest, _run_suggest),
 }
 
 
