@@ -168,6 +168,20 @@ def test_explain_an_anti_text_shows_evidence_and_features():
     assert dict(e.passage_features["stance:anti"]).get("chiếm đóng", 0) > 0
 
 
+def test_explain_an_unrelated_text_uses_the_relevance_step_only():
+    e = explain("Đội tuyển Việt Nam thắng Thái Lan 2-0 trong trận chung kết tối qua. "
+                "Cầu thủ Quang Hải ghi bàn ở phút thứ 10.", n=4)
+    assert e.result.stance == "unrelated" and e.result.topic == "The thao"
+    assert list(e.passage_features) == ["relevance:unrelated"]
+    assert "Lập trường: không liên quan [unrelated]" in e.to_text()
+
+
+@needs_data
+def test_a_text_classifier_as_stance_model_is_keyed_by_label(passages_model):
+    e = explain(ANTI_TEXT, models=Models(topic=default_models().topic, stance=passages_model), n=3)
+    assert list(e.passage_features) == [e.result.stance]
+
+
 def test_topic_features_are_the_largest_contributions_to_the_topic():
     text = SEED.read_text(encoding="utf-8")
     e = explain(text, n=5)
