@@ -72,11 +72,16 @@ def _decomposed_marks(text: str) -> int:
     return sum(1 for ch in unicodedata.normalize("NFD", text) if unicodedata.combining(ch))
 
 
+_MARKS = frozenset(chr(i) for i in range(0x20000) if unicodedata.combining(chr(i)))
+
+
 def _drop_mark_pileups(text: str) -> str:
     """Replace a letter carrying more than ``_MAX_MARKS`` combining marks by its bare base letter.
 
     The count is taken on the canonical decomposition, so NFC and NFD input give the same result.
     """
+    if _MARKS.isdisjoint(text):  # the usual case, checked in C without the (slow) regex scan
+        return text
     out: list[str] = []
     last = 0
     for m in _MARK_RUN.finditer(text):
@@ -228,9 +233,12 @@ _ONSETS = frozenset(
     "b c ch d đ g gh gi h k kh l m n ng ngh nh p ph qu r s t th tr v x".split() + [""]
 )
 _CODAS = frozenset(["", "c", "ch", "m", "n", "ng", "nh", "p", "t"])
-_WORD = re.compile(r"[^\W\d_]{2,7}")
-# Characters that carry a tone mark (any vowel with a tone other than level).
-_HAS_TONE = re.compile("[" + "".join(c for c, (_, t) in _VOWEL_TONE.items() if t) + "]")
+_TONED_CHARS = "".join(c for c, (_, t) in _VOWEL_TONE.items() if t)
+_ALL_VOWELS = "".join(_VOWEL_TONE)
+# Where a misplaced tone can be: a toned vowel followed by another vowel ("hòan", "ngòai", also the
+# correct "mùa"), or a toned vowel ending a word after another vowel ("hoà", "thuỷ"). Only the words
+# around these spots are looked at, which keeps the step off the hot path's profile.
+_CANDIDATE = re.compile(f"[{_TONED_CHARS}][{_ALL_VOWELS}]|[{_ALL_VOWELS}][{_TONED_CHARS}](?![^\\W\\d_])")
 
 
 def _tone_position(onset_len: int, letters: str) -> int | None:
@@ -304,9 +312,29 @@ def normalize_tone_marks(text: str) -> str:
     >>> normalize_tone_marks("José Hoà")
     'José Hòa'
     """
-    if text.isascii() or not _HAS_TONE.search(text):
+    if text.isascii():
         return text
-    return _WORD.sub(lambda m: _normalize_syllable(m.group(0)), text)
+    pieces: list[str] = []
+    last = done = 0
+    for m in _CANDIDATE.finditer(text):
+        if m.start() < done:
+            continue  # another spot of a word already looked at
+        a = m.start()
+        while a > 0 and text[a - 1].isalpha():
+            a -= 1
+        b = m.end()
+        while b < len(text) and text[b].isalpha():
+            b += 1
+        done = b
+        word = text[a:b]
+        fixed = _normalize_syllable(word) if len(word) <= 7 else word
+        if fixed != word:
+            pieces += (text[last:a], fixed)
+            last = b
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -184,13 +184,18 @@ def test_tone_table_agrees_with_underthesea():
     assert disagreements == []
 
 
+def _underthesea_token(word: str) -> str:
+    from underthesea import text_normalize
+
+    return text_normalize(word)
+
+
 # Words whose underthesea mapping is a pure tone move (it also fixes spellings, "Nghoé" -> "Ngóe",
 # which is not this step's job).
 _SYLLABLES = sorted(
     w
     for w in {w for pair in TONE_MOVES for w in pair} | {"quân", "Mỹ", "Iraq", "rút", "khỏi", "người"}
-    if _skeleton(underthesea_tn.token_map.get(w, w)) == _skeleton(w)
-    and underthesea_tn.token_map.get(w, w) not in UNDERTHESEA_INCONSISTENT
+    if _skeleton(_underthesea_token(w)) == _skeleton(w) and _underthesea_token(w) not in UNDERTHESEA_INCONSISTENT
 )
 
 
