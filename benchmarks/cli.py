@@ -259,8 +259,15 @@ def plot(rows: Sequence[dict[str, Any]], path: Path, title: str) -> None:
     for r in ok:
         ax1.scatter(r["docs_s_1core"], r["accuracy"], marker="o", s=60)
         ax1.scatter(r["docs_s_1core"], r["macro_f1"], marker="x", s=60, color="grey")
-        ax1.annotate(r["system"], (r["docs_s_1core"], r["accuracy"]), textcoords="offset points", xytext=(6, 6))
+        ax1.annotate(r["system"], (r["docs_s_1core"], r["accuracy"]), textcoords="offset points", xytext=(6, 4),
+                     fontsize=8)
     ax1.set_xscale("log")
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    ax1.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax1.xaxis.set_minor_formatter(NullFormatter())
+    xs = [r["docs_s_1core"] for r in ok] or [1.0]
+    ax1.set_xlim(min(xs) / 1.6, max(xs) * 2.5)
     ax1.set_xlabel("documents/s, one core (log scale)")
     ax1.set_ylabel("score on VNTC test (o accuracy, x macro-F1)")
     ax1.grid(True, alpha=0.3)
@@ -269,7 +276,7 @@ def plot(rows: Sequence[dict[str, Any]], path: Path, title: str) -> None:
     w = 0.4
     ax2.bar([i - w / 2 for i in x], [r["docs_s_1core"] for r in ok], w, label="1 core")
     ax2.bar([i + w / 2 for i in x], [r.get("docs_s_all", 0) for r in ok], w, label="all cores (process pool)")
-    ax2.set_xticks(list(x), names, rotation=15)
+    ax2.set_xticks(list(x), names, rotation=20, ha="right")
     ax2.set_ylabel("documents/s")
     ax2.legend()
     ax2.grid(True, axis="y", alpha=0.3)
