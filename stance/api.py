@@ -214,9 +214,9 @@ def classify_batch(texts: Iterable[str], *, models: Models | None = None) -> lis
     # (the same for every form of the same text; empty if nothing but markup and control characters).
     cleaned = [c if c else _normalised(r) for c, r in zip(cleaned, raw)]
     per_doc = [cut_passages(c) or [c] for c in cleaned]
-    topic_p = m.topic.predict_proba(cleaned)
+    topic_p = _proba_of_cleaned(m.topic, cleaned)
     flat = [p for doc in per_doc for p in doc]
-    stance_p = m.stance.predict_proba(flat)
+    stance_p = _proba_of_cleaned(m.stance, flat)
     topic_classes = [str(c) for c in m.topic.classes_]
     stance_classes = [str(c) for c in m.stance.classes_]
     weights = np.asarray(getattr(m.stance, "decision_weights_", np.ones(len(stance_classes))))
@@ -237,6 +237,12 @@ def _normalised(text: str) -> str:
     for step in _NORMALISING_STEPS:
         text = step(text)
     return text
+
+
+def _proba_of_cleaned(model: Any, texts: list[str]) -> np.ndarray:
+    """Probabilities for cleaned texts, skipping the model's own cleaning when it offers that."""
+    fast = getattr(model, "predict_proba_cleaned", None)
+    return fast(texts) if fast is not None else model.predict_proba(texts)
 
 
 def _scores(row: np.ndarray, classes: Sequence[str]) -> dict[str, float]:

@@ -1,7 +1,8 @@
 """The estimators: :class:`TextClassifier` for any label set, :class:`StanceClassifier` for stance, and
 :func:`aggregate_stance` to decide an article's stance from its passages.
 
-Both estimators take raw or cleaned texts (cleaning is idempotent and part of the features), follow
+Both estimators take raw texts and clean them once (``clean=True``; ``predict_proba_cleaned`` skips
+that for text already passed through :func:`stance.clean.clean`, as :func:`stance.classify` does), follow
 scikit-learn's conventions (keyword-only constructor storing its arguments, learned attributes ending
 in ``_``, ``clone``/``get_params``/pickle/``GridSearchCV`` work) and return calibrated probabilities
 that sum to 1: a linear SVM's scores are mapped to probabilities by Platt scaling fitted on
@@ -32,6 +33,7 @@ from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
 from sklearn.utils.validation import check_is_fitted
 
+from .clean import clean as clean_text
 from .features import StanceCues, TextVectorizer
 from .labels import STANCE_LABELS
 
@@ -42,6 +44,10 @@ def _texts(X: Iterable[str]) -> list[str]:
     if isinstance(X, str):
         raise TypeError("expected a list of texts, got a single str; wrap it in a list")
     return list(X)
+
+
+def _cleaned(texts: list[str], do_clean: bool) -> list[str]:
+    return [clean_text(t) for t in texts] if do_clean else texts
 
 
 def _splits(
@@ -63,19 +69,20 @@ def _splits(
 
 def _make_features(
     *, tokens: str, ngram_range: tuple[int, int], min_df: int | float, max_features: int | None,
-    sublinear_tf: bool, cues: bool, clean: bool,
+    sublinear_tf: bool, cues: bool,
 ) -> FeatureUnion:
+    """TF-IDF (and cue) features of already-cleaned text: the estimators clean once, before them."""
     parts: list[tuple[str, object]] = [
         (
             "tfidf",
             TextVectorizer(
                 tokens=tokens, ngram_range=ngram_range, min_df=min_df, max_features=max_features,
-                sublinear_tf=sublinear_tf, clean=clean,
+                sublinear_tf=sublinear_tf, clean=False,
             ),
         )
     ]
     if cues:
-        parts.append(("cues", StanceCues(clean=clean)))
+        parts.append(("cues", StanceCues(clean=False)))
     return FeatureUnion(parts)
 
 
@@ -189,9 +196,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"need at least two distinct labels, got {np.unique(y_arr).tolist()}")
         self.features_ = _make_features(
             tokens=self.tokens, ngram_range=self.ngram_range, min_df=self.min_df,
-            max_features=self.max_features, sublinear_tf=self.sublinear_tf, cues=self.cues, clean=self.clean,
+            max_features=self.max_features, sublinear_tf=self.sublinear_tf, cues=self.cues,
         )
-        Z = self.features_.fit_transform(texts)
+        Z = self.features_.fit_transform(_cleaned(texts, self.clean))
         self.calibrated_ = _fit_calibrated_svm(
             Z, y_arr, C=self.C, class_weight=self.class_weight, calibration=self.calibration,
             folds=self.calibration_folds, groups=groups, random_state=self.random_state,
@@ -202,7 +209,12 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def transform_features(self, X: Iterable[str]):
         """The feature matrix the SVM sees (sparse, one row per text)."""
         check_is_fitted(self, "calibrated_")
-        return self.features_.transform(_texts(X))
+        return self.features_.transform(_cleaned(_texts(X), self.clean))
+
+    def predict_proba_cleaned(self, X: Iterable[str]) -> np.ndarray:
+        """As :meth:`predict_proba`, for texts already cleaned by :func:`stance.clean.clean`."""
+        check_is_fitted(self, "calibrated_")
+        return self.calibrated_.predict_proba(self.features_.transform(_texts(X)))
 
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         """Uncalibrated SVM scores, shape ``(n_texts, n_classes)`` (``(n_texts,)`` for two classes)."""
@@ -249,7 +261,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Tokens of the n-grams.
     cues : bool, default=True
         Add the stance cue features.
-    C_relevance, C_stance : float, default=0.5
+    C_relevance, C_stance : float, default=0.3
         SVM regularisation of each step.
     two_step : bool, default=True
         False fits one four-class model instead (kept to measure what the relevance step buys).
@@ -287,8 +299,8 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         min_df: int = 2,
         tokens: str = "syllables",
         cues: bool = True,
-        C_relevance: float = 0.5,
-        C_stance: float = 0.5,
+        C_relevance: float = 0.3,
+        C_stance: float = 0.3,
         two_step: bool = True,
         calibration_folds: int = 5,
         tune_decision: bool = True,
@@ -354,9 +366,9 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
     def _fit_steps(self, texts: list[str], y: np.ndarray, g: np.ndarray | None) -> None:
         self.features_ = _make_features(
             tokens=self.tokens, ngram_range=self.ngram_range, min_df=self.min_df, max_features=None,
-            sublinear_tf=True, cues=self.cues, clean=self.clean,
+            sublinear_tf=True, cues=self.cues,
         )
-        Z = self.features_.fit_transform(texts)
+        Z = self.features_.fit_transform(_cleaned(texts, self.clean))
         if not self.two_step:
             self.relevance_ = None
             self.stance_ = self._calibrated(Z, y, self.C_stance, g)
@@ -367,6 +379,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         """Probabilities over :attr:`classes_`, shape ``(n_texts, 4)``, rows sum to 1."""
+        return self.predict_proba_cleaned(_cleaned(_texts(X), self.clean))
+
+    def predict_proba_cleaned(self, X: Iterable[str]) -> np.ndarray:
+        """As :meth:`predict_proba`, for texts already cleaned by :func:`stance.clean.clean`."""
         check_is_fitted(self, "stance_")
         texts = _texts(X)
         out = np.zeros((len(texts), len(self.classes_)))
