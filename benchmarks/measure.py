@@ -254,14 +254,43 @@ def machine_description() -> dict[str, Any]:
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
         "packages": {k: v for k, v in versions.items() if v is not None},
+        "git": git_state(),
     }
+
+
+def git_state(root: str | os.PathLike[str] = ".") -> dict[str, Any]:
+    """The checked-out commit and whether tracked files differ from it.
+
+    Returns
+    -------
+    dict
+        ``commit`` (hex, or ``None`` outside a git work tree) and ``dirty``
+        (paths of modified tracked files, so a figure can be tied to code).
+    """
+    import subprocess
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10)
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=root, capture_output=True, text=True, timeout=10
+        )
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": []}
+    if head.returncode:
+        return {"commit": None, "dirty": []}
+    return {"commit": head.stdout.strip(), "dirty": [line[3:] for line in status.stdout.splitlines()]}
 
 
 def format_machine(info: dict[str, Any]) -> str:
     """One-paragraph text rendering of :func:`machine_description`."""
     pkgs = ", ".join(f"{k} {v}" for k, v in info["packages"].items())
-    return (
+    text = (
         f"CPU: {info['cpu']}, {info['usable_cores']} usable cores "
         f"({info['logical_cores']} logical), RAM {info['ram_gb']} GB, {info['os']}\n"
         f"Python {info['python']}; {pkgs}"
     )
+    git = info.get("git") or {}
+    if git.get("commit"):
+        dirty = f" with local changes to {', '.join(git['dirty'])}" if git.get("dirty") else ""
+        text += f"\ncode: commit {git['commit'][:12]}{dirty}"
+    return text
