@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.data import data_root, read_jsonl_xz
-from benchmarks.measure import format_machine, machine_description, usable_cores
+from benchmarks.measure import format_machine, machine_description
 from benchmarks.systems import DEFAULT_SYSTEMS, SYSTEMS, UnknownSystemError, get_system
 
 _COLD_WRAPPER = """\
