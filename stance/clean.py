@@ -27,6 +27,7 @@ from typing import Callable
 __all__ = [
     "PIPELINE",
     "clean",
+    "drop_datelines",
     "drop_furniture_lines",
     "drop_photo_credits",
     "drop_repeated_lines",
@@ -425,6 +426,47 @@ def drop_furniture_lines(text: str) -> str:
     return "\n".join(line for line in text.split("\n") if line and not _FURNITURE.match(line))
 
 
+# An agency or outlet dateline: "(NLĐ)- ", "(VOH) – ", "(Kiến Thức) - ". A short name in parentheses
+# opening a paragraph, or a code of capitals in its first 300 characters (VNTC runs the title into the
+# body, so the dateline follows the title on the same line).
+_DATELINE_OPENING = re.compile(r"^(?:\(\s*[^\W\d_][^()\n]{0,20}\)\s*[-–—]+\s*)+")
+_DATELINE_CODE = re.compile(r"\s*\(\s*([A-ZĐ]{2,6})\s*\)\s*[-–—]+\s*")
+_NOT_DATELINES = frozenset({"IS", "ISIS", "NATO", "EU", "UN", "LHQ", "WHO", "WTO", "ASEAN", "USD", "VND"})
+
+
+def _drop_dateline(line: str) -> str:
+    line = _DATELINE_OPENING.sub("", line, count=1)
+    pos = 0
+    while m := _DATELINE_CODE.search(line, pos, 300):
+        if m.group(1) in _NOT_DATELINES:
+            pos = m.end()
+            continue
+        line = (line[: m.start()] + " " + line[m.end() :]).strip()
+        line = _DATELINE_OPENING.sub("", line, count=1)
+        pos = 0
+    return line
+
+
+def drop_datelines(text: str) -> str:
+    """Remove agency / outlet datelines such as "(NLĐ)- " or "(VOH) – " from paragraph openings.
+
+    They name the publisher, not the story, and would teach a model the outlet instead of the topic.
+
+    Examples
+    --------
+    >>> drop_datelines("Thành lập dự án POLICY (NLĐ)- Quỹ hỗ trợ khẩn cấp vừa thành lập dự án.")
+    'Thành lập dự án POLICY Quỹ hỗ trợ khẩn cấp vừa thành lập dự án.'
+    >>> drop_datelines("(Kiến Thức) - Chính phủ Iraq vừa ra tối hậu thư.")
+    'Chính phủ Iraq vừa ra tối hậu thư.'
+    >>> drop_datelines("Nhà nước Hồi giáo (IS) – nhóm cực đoan; ông A (56 tuổi) - người dân")
+    'Nhà nước Hồi giáo (IS) – nhóm cực đoan; ông A (56 tuổi) - người dân'
+    """
+    if "(" not in text:
+        return text
+    lines = (_drop_dateline(line) if "(" in line[:300] else line for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
 def drop_repeated_lines(text: str) -> str:
     """Keep only the first copy of a line repeated verbatim (captions printed twice, repeated titles).
 
@@ -508,6 +550,7 @@ PIPELINE: tuple[Callable[[str], str], ...] = (
     normalize_whitespace,
     drop_photo_credits,
     drop_furniture_lines,
+    drop_datelines,
     drop_repeated_lines,
     drop_trailing_blocks,
     drop_trailing_signatures,

@@ -76,6 +76,16 @@ CASES = {
             "Bộ Y tế mở đường dây nóng để người dân phản ánh về chất lượng khám chữa bệnh tại các bệnh viện.",
         ),
     ],
+    C.drop_datelines: [
+        ("Thành lập dự án (NLĐ)- Quỹ hỗ trợ vừa thành lập.", "Thành lập dự án Quỹ hỗ trợ vừa thành lập."),
+        ("(VOH) – Bộ trưởng nói.", "Bộ trưởng nói."),
+        ("(Kiến Thức) - Chính phủ Iraq.", "Chính phủ Iraq."),
+        ("(A) - (B) - Tin.", "Tin."),
+        ("Hà Nội (TTXVN) - Sáng nay.", "Hà Nội Sáng nay."),
+        ("Nhà nước Hồi giáo (IS) – nhóm cực đoan.", "Nhà nước Hồi giáo (IS) – nhóm cực đoan."),
+        ("Ông A (56 tuổi) - người dân.", "Ông A (56 tuổi) - người dân."),
+        ("Tin.\n(NLĐ)-", "Tin."),
+    ],
     C.drop_repeated_lines: [
         ("A\nA\nB", "A\nB"),
         ("A\nB\nA\nB", "A\nB"),
@@ -116,6 +126,7 @@ _PIECES = st.sampled_from(
         "Quân Mỹ", "hoà bình", "thuỷ", "luỵ", "Ảnh: AP", "Đường dây nóng: 0943 113 999", "<p>", "</b>",
         "&amp;", "&nbsp;", "\n", "\n\n", "  ", "\u00a0", "\u200b", "Vie\u0302\u0323t", ". ", "GALLERY MỚI NHẤT",
         "Báo lỗi", "Tin liên quan", "|", "…", "“", "Iraq", "NATO", "rút quân", "\r\n", "\t", "ð",
+        "(NLĐ)- ", "(Kiến Thức) - ", "(", ")", "–", "(IS)",
     ]
 )
 page_text = st.one_of(st.text(), st.lists(st.one_of(_PIECES, st.text(max_size=5)), max_size=30).map("".join))
