@@ -50,6 +50,20 @@ def _cleaned(texts: list[str], do_clean: bool) -> list[str]:
     return [clean_text(t) for t in texts] if do_clean else texts
 
 
+def _tuned_weights(
+    model: BaseEstimator, texts: list[str], y: np.ndarray, groups: np.ndarray | None, classes: np.ndarray
+) -> np.ndarray:
+    """Decision weights maximising macro-F1 of out-of-fold predictions of ``model`` (untuned clones)."""
+    inner = clone(model).set_params(tune_decision=False)
+    oof = np.zeros((len(texts), len(classes)))
+    for train, test in _splits(y, groups, model.calibration_folds, model.random_state + 1):
+        fold = clone(inner).fit([texts[i] for i in train], y[train], groups=None if groups is None else groups[train])
+        P = fold.predict_proba([texts[i] for i in test])
+        cols = [list(fold.classes_).index(c) for c in classes]
+        oof[test] = P[:, cols]
+    return tune_decision_weights(oof, y, classes)
+
+
 def _splits(
     y: np.ndarray, groups: Sequence[object] | None, n_splits: int, random_state: int
 ) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -125,6 +139,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         How decision scores become probabilities.
     calibration_folds : int, default=3
         Folds whose held-out scores fit the calibration.
+    tune_decision : bool, default=False
+        Learn per-label decision weights maximising macro-F1 on out-of-fold probabilities (see
+        :attr:`StanceClassifier.decision_weights_`); helps rare labels. Costs ``calibration_folds``
+        extra fits.
     clean : bool, default=True
         Clean raw text first (:func:`stance.clean.clean`).
     random_state : int, default=0
@@ -138,6 +156,9 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         The fitted feature extractors.
     calibrated_ : sklearn.calibration.CalibratedClassifierCV
         The SVM (fitted on all data) and its calibrators.
+    decision_weights_ : ndarray of float
+        :meth:`predict` returns ``argmax(predict_proba(X) * decision_weights_)``; all ones unless
+        ``tune_decision=True``.
     """
 
     def __init__(
@@ -153,9 +174,11 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         class_weight: str | dict | None = None,
         calibration: str = "sigmoid",
         calibration_folds: int = 3,
+        tune_decision: bool = False,
         clean: bool = True,
         random_state: int = 0,
     ) -> None:
+        self.tune_decision = tune_decision
         self.tokens = tokens
         self.ngram_range = ngram_range
         self.min_df = min_df
@@ -204,6 +227,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             folds=self.calibration_folds, groups=groups, random_state=self.random_state,
         )
         self.classes_ = self.calibrated_.classes_
+        self.decision_weights_ = np.ones(len(self.classes_))
+        if self.tune_decision:
+            g = None if groups is None else np.asarray(groups)
+            self.decision_weights_ = _tuned_weights(self, texts, y_arr, g, self.classes_)
         return self
 
     def transform_features(self, X: Iterable[str]):
@@ -227,8 +254,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         return self.calibrated_.predict_proba(self.transform_features(X))
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
-        """Most probable label of each text."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        """Label of each text: ``argmax(predict_proba(X) * decision_weights_)``."""
+        weights = getattr(self, "decision_weights_", None)
+        P = self.predict_proba(X)
+        return self.classes_[np.argmax(P if weights is None else P * weights, axis=1)]
 
     def feature_names(self) -> np.ndarray:
         """Names of the feature columns (n-grams, then ``cues__...``)."""
@@ -348,20 +377,10 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.classes_ = np.asarray(STANCE_LABELS)
         self.decision_weights_ = np.ones(len(self.classes_))
         if self.tune_decision:
-            self.decision_weights_ = self._tuned_weights(texts, y_arr, g)
+            self.decision_weights_ = _tuned_weights(self, texts, y_arr, g, self.classes_)
         self._fit_steps(texts, y_arr, g)
         return self
 
-    def _tuned_weights(self, texts: list[str], y: np.ndarray, groups: np.ndarray | None) -> np.ndarray:
-        """Decision weights maximising macro-F1 of out-of-fold predictions."""
-        inner = clone(self).set_params(tune_decision=False)
-        oof = np.zeros((len(texts), len(self.classes_)))
-        for train, test in _splits(y, groups, self.calibration_folds, self.random_state + 1):
-            model = clone(inner).fit(
-                [texts[i] for i in train], y[train], groups=None if groups is None else groups[train]
-            )
-            oof[test] = model.predict_proba([texts[i] for i in test])
-        return tune_decision_weights(oof, y, self.classes_)
 
     def _fit_steps(self, texts: list[str], y: np.ndarray, g: np.ndarray | None) -> None:
         self.features_ = _make_features(

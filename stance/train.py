@@ -212,7 +212,8 @@ def train(
     allow_duplicates : bool, default=False
         Accept repeated texts (with a warning) instead of failing.
     ngram_range, min_df, C, class_weight
-        Passed to :class:`~stance.models.TextClassifier`.
+        Passed to :class:`~stance.models.TextClassifier`, which also tunes its decision weights for
+        macro-F1 (``tune_decision=True``).
 
     Returns
     -------
@@ -223,7 +224,9 @@ def train(
     labelled = read_labelled(
         path, text_field=text_field, label_field=label_field, format=format, allow_duplicates=allow_duplicates
     )
-    model = TextClassifier(ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight)
+    model = TextClassifier(
+        ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight, tune_decision=True
+    )
     files = {path.name: sha256_of(path)} if path.is_file() else {path.name: "folder"}
     return _fit_and_save(
         model,
