@@ -347,7 +347,7 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         if args.learning_curve:
             result["learning_curve"] = ev.learning_curve(model, texts, labels, groups=groups, n_splits=args.cv)
         m = result["metrics"]
-        what = f"{args.cv}-fold {'grouped ' if groups else ''}cross-validation of {type(model).__name__}"
+        what = f"{args.cv}-fold {'grouped ' if groups else ''}CV of {type(model).__name__} on {args.data.name}"
     else:
         if args.model is None and args.task is None:
             print("stance evaluate: give --model MODEL, --task topic|stance, or --cv K", file=sys.stderr)
@@ -363,11 +363,11 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         result = ev.evaluate(model, texts, labels, meta=meta, by=args.by, stance=stance_task,
                              n_bootstrap=args.bootstrap, bootstrap_groups=groups)
         m = result
-        what = f"{args.model or 'shipped ' + args.task + ' model'} on {args.data}"
+        what = f"{Path(args.model).name if args.model else 'shipped ' + args.task + ' model'} on {args.data.name}"
     _print_metrics(what, m, len(labels))
     if args.report:
         out = __import__("stance.report", fromlist=["write_report"]).write_report(
-            result, args.report, title=f"stance evaluate: {what}")
+            result, args.report, title=what)
         print(f"report written to {out}/ (report.md, report.json, figures)")
     return 0
 
