@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Iterable
 
@@ -159,6 +160,45 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         """The n-grams, in column order."""
         check_is_fitted(self, "vectorizer_")
         return self.vectorizer_.get_feature_names_out()
+
+    # joblib unpickles with a pure-Python unpickler, so a 200,000-entry dict takes most of a second to
+    # load. The vocabulary and the index's syllable table are pickled as one joined string each (terms
+    # in column order) and rebuilt as dicts on load, which takes a few hundredths of a second.
+    def __getstate__(self) -> dict:
+        state = dict(super().__getstate__())  # object.__getstate__ returns the live __dict__
+        vec = state.get("vectorizer_")
+        if vec is None or "vocabulary_" not in vec.__dict__:
+            return state
+        vec = copy.copy(vec)
+        vocab = vec.__dict__.pop("vocabulary_")
+        terms = sorted(vocab, key=vocab.__getitem__)
+        if any(_SEP in t for t in terms) or [vocab[t] for t in terms[:1]] not in ([], [0]):
+            return dict(super().__getstate__())
+        state["vectorizer_"] = vec
+        state.pop("vocabulary_", None)
+        state["_packed_terms"] = _SEP.join(terms)
+        index = state.get("index_")
+        if index is not None:
+            index = copy.copy(index)
+            tokens = sorted(index.token_ids, key=index.token_ids.__getitem__)
+            index.token_ids = None
+            state["index_"] = index
+            state["_packed_tokens"] = _SEP.join(tokens)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        terms = state.pop("_packed_terms", None)
+        tokens = state.pop("_packed_tokens", None)
+        super().__setstate__(state)
+        if terms is not None:
+            vocab = {t: i for i, t in enumerate(terms.split(_SEP))} if terms else {}
+            self.vectorizer_.vocabulary_ = vocab
+            self.vocabulary_ = vocab
+        if tokens is not None:
+            self.index_.token_ids = {t: i for i, t in enumerate(tokens.split(_SEP))} if tokens else {}
+
+
+_SEP = "\x00"  # never inside a term: tokens are runs of word characters
 
 
 def _as_list(X: Iterable[str]) -> list[str]:
