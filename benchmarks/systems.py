@@ -303,18 +303,18 @@ class SklearnTfidfSVC(System):
 
 
 class Stance(System):
-    """This project: ``stance.TextClassifier`` trained and saved through ``stance``'s API.
+    """This project: the shipped topic model's configuration trained and saved through ``stance``'s API.
 
-    Uses ``stance.TextClassifier()`` with its defaults (a scikit-learn
-    estimator: ``fit(texts, labels)``, ``predict(texts)``), ``stance.save(model,
-    path, task="topic")`` and ``stance.load(path, trusted=True)``. If any of
-    these names is missing the system reports "not available: <reason>".
+    Uses ``stance.train.topic_model()`` (the configuration ``stance train --task topic`` ships; a
+    scikit-learn estimator: ``fit(texts, labels)``, ``predict(texts)``), ``stance.save(model, path,
+    task="topic")`` and ``stance.load(path, trusted=True)``. If any of these names is missing the system
+    reports "not available: <reason>".
     """
 
     name = "stance"
     description = (
-        "stance.TextClassifier() with its defaults (cleaning, TF-IDF syllable 1-2-grams, calibrated "
-        "LinearSVC); fit / predict; stance.save(model, path, task='topic'), stance.load(path, trusted=True)"
+        "stance.train.topic_model(), the shipped topic configuration (cleaning, TF-IDF syllable 1-2-grams, "
+        "200k features, calibrated LinearSVC); fit / predict; stance.save / stance.load(trusted=True)"
     )
     cold_start_code = (
         "import stance\n"
@@ -328,7 +328,9 @@ class Stance(System):
     def train(self, texts: list[str], labels: list[str]) -> Any:
         import stance
 
-        return stance.TextClassifier().fit(texts, labels)
+        from stance.train import topic_model
+
+        return topic_model().fit(texts, labels)
 
     def predict_batch(self, model: Any, texts: list[str]) -> list[str]:
         return [str(x) for x in model.predict(texts)]
