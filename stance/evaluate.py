@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from typing import Hashable, Mapping, Sequence
 
 import numpy as np
@@ -330,8 +331,24 @@ def metrics(
         raise ValueError(f"by={by!r} needs groups_meta (metadata per record)")
     present = sorted(set(y_true) | set(y_pred), key=labels.index)
     pair_present = all(x in labels for x in STANCE_PAIR)
-    per_class = _per_class(y_true, y_pred, labels)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
+        per_class = _per_class(y_true, y_pred, labels)
     proba_arr = None if proba is None else np.asarray(proba, dtype=float)
+    with warnings.catch_warnings():
+        # one label in a small group or resample is legitimate here; labels= is always passed
+        warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
+        return _metrics_dict(y_true, y_pred, proba_arr, classes, labels, present, per_class, pair_present,
+                             n_bins=n_bins, n_bootstrap=n_bootstrap, random_state=random_state,
+                             bootstrap_groups=bootstrap_groups, groups_meta=groups_meta, by=by, stance=stance)
+
+
+def _metrics_dict(
+    y_true: list, y_pred: list, proba_arr: np.ndarray | None, classes: Sequence | None, labels: list,
+    present: list, per_class: dict, pair_present: bool, *, n_bins: int, n_bootstrap: int, random_state: int,
+    bootstrap_groups: Sequence[Hashable] | None, groups_meta: Sequence[Mapping] | None, by: str | None,
+    stance: bool,
+) -> dict:
     return {
         "n": len(y_true),
         "labels": [str(x) for x in labels],
