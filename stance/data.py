@@ -41,6 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
+from .artefacts import sha256_file
+
 __all__ = [
     "DataError",
     "DataWarning",
@@ -59,7 +61,6 @@ FORMATS = ("jsonl", "csv", "tsv", "folder")
 #: How many problems a :class:`DataError` message lists before "... and N more".
 MAX_PROBLEMS_SHOWN = 20
 
-_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -627,14 +628,6 @@ def validate(
 # -------------------------------------------------------------------------------------------------- hashing
 
 
-def _sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(_CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def sha256_of(path: str | os.PathLike) -> str:
     """SHA-256 (hex) of a file's bytes, read in 1 MiB chunks; for a folder, of its file list and contents.
 
@@ -661,7 +654,7 @@ def sha256_of(path: str | os.PathLike) -> str:
     """
     path = Path(path)
     if not path.is_dir():
-        return _sha256_file(path)
+        return sha256_file(path)
     digest = hashlib.sha256()
     files = sorted(
         (p.relative_to(path).as_posix(), p)
@@ -669,6 +662,6 @@ def sha256_of(path: str | os.PathLike) -> str:
         if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
     )
     for rel, p in files:
-        digest.update(f"{_sha256_file(p)}  {rel}\n".encode("utf-8"))
+        digest.update(f"{sha256_file(p)}  {rel}\n".encode("utf-8"))
     return digest.hexdigest()
 

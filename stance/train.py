@@ -227,7 +227,7 @@ def train(
     model = TextClassifier(
         ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight, tune_decision=True
     )
-    files = {path.name: sha256_of(path)} if path.is_file() else {path.name: "folder"}
+    files = {path.name: sha256_of(path)}
     return _fit_and_save(
         model,
         labelled,
