@@ -162,15 +162,25 @@ class NgramIndex:
             cols.append(self.columns[n - min_n][pos[hit]])
         r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
         c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-        X = sp.csr_matrix(
-            (np.ones(len(r), dtype=np.float64), (r, c)), shape=(len(docs), self.n_features)
-        )
-        X.sum_duplicates()
+        # Counts per (document, column), sorted by document then column: CSR built directly.
+        keys, counts = np.unique(r * self.n_features + c, return_counts=True)
+        row = keys // self.n_features
+        indices = keys - row * self.n_features
+        indptr = np.zeros(len(docs) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(row, minlength=len(docs)), out=indptr[1:])
+        data = counts.astype(np.float64)
         if self.sublinear_tf:
-            np.log(X.data, X.data)
-            X.data += 1.0
+            np.log(data, out=data)
+            data += 1.0
         if self.idf is not None:
-            X.data *= self.idf[X.indices]
-        if self.norm is not None:
-            X = normalize(X, norm=self.norm, copy=False)
-        return X.astype(self.dtype)
+            data *= self.idf[indices]
+        if self.norm == "l2":
+            norms = np.sqrt(np.bincount(row, weights=data * data, minlength=len(docs)))
+            data /= norms[row]
+        elif self.norm is not None:
+            X = sp.csr_matrix((data, indices, indptr), shape=(len(docs), self.n_features))
+            return normalize(X, norm=self.norm, copy=False).astype(self.dtype)
+        return sp.csr_matrix(
+            (data.astype(self.dtype), indices.astype(np.int32), indptr.astype(np.int32)),
+            shape=(len(docs), self.n_features),
+        )

@@ -31,6 +31,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 from sklearn.pipeline import FeatureUnion
 from sklearn.svm import LinearSVC
+from scipy.special import expit
 from sklearn.utils.validation import check_is_fitted
 
 from .clean import clean as clean_text
@@ -112,6 +113,40 @@ def _fit_calibrated_svm(
     # float32 weights halve the artefact; scores change by < 1e-6.
     fitted.coef_ = fitted.coef_.astype(np.float32)
     return calibrated
+
+
+def _calibrated_proba(calibrated: CalibratedClassifierCV, Z) -> np.ndarray:
+    """``calibrated.predict_proba(Z)`` computed directly for a sigmoid-calibrated linear model.
+
+    Same arithmetic as scikit-learn's ``_CalibratedClassifier.predict_proba`` (scores, one sigmoid per
+    class, normalisation), without its per-call validation, which costs milliseconds per document;
+    ``tests/test_estimators.py`` checks the two agree. Anything else goes through scikit-learn.
+    """
+    cal = calibrated.calibrated_classifiers_
+    if len(cal) != 1 or cal[0].method != "sigmoid" or not hasattr(cal[0].estimator, "coef_"):
+        return calibrated.predict_proba(Z)
+    est = cal[0].estimator
+    scores = np.asarray(Z @ est.coef_.T, dtype=np.float64) + est.intercept_
+    a = np.array([c.a_ for c in cal[0].calibrators])
+    b = np.array([c.b_ for c in cal[0].calibrators])
+    p = expit(-(scores * a + b))
+    n_classes = len(calibrated.classes_)
+    if n_classes == 2:
+        proba = np.column_stack([1.0 - p[:, 0], p[:, 0]])
+    else:
+        total = p.sum(axis=1, keepdims=True)
+        proba = np.divide(p, total, out=np.full_like(p, 1.0 / n_classes), where=total != 0)
+    proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
+    return proba
+
+
+def _transform(features: FeatureUnion, texts: list[str]):
+    """``features.transform(texts)``, calling a lone transformer directly (FeatureUnion's per-call
+    machinery costs more than the transform itself for one document)."""
+    parts = features.transformer_list
+    if len(parts) == 1:
+        return parts[0][1].transform(texts)
+    return features.transform(texts)
 
 
 class TextClassifier(ClassifierMixin, BaseEstimator):
@@ -236,12 +271,12 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def transform_features(self, X: Iterable[str]):
         """The feature matrix the SVM sees (sparse, one row per text)."""
         check_is_fitted(self, "calibrated_")
-        return self.features_.transform(_cleaned(_texts(X), self.clean))
+        return _transform(self.features_, _cleaned(_texts(X), self.clean))
 
     def predict_proba_cleaned(self, X: Iterable[str]) -> np.ndarray:
         """As :meth:`predict_proba`, for texts already cleaned by :func:`stance.clean.clean`."""
         check_is_fitted(self, "calibrated_")
-        return self.calibrated_.predict_proba(self.features_.transform(_texts(X)))
+        return _calibrated_proba(self.calibrated_, _transform(self.features_, _texts(X)))
 
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         """Uncalibrated SVM scores, shape ``(n_texts, n_classes)`` (``(n_texts,)`` for two classes)."""
@@ -251,7 +286,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         """Calibrated probabilities, shape ``(n_texts, n_classes)``, rows sum to 1."""
-        return self.calibrated_.predict_proba(self.transform_features(X))
+        return _calibrated_proba(self.calibrated_, self.transform_features(X))
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         """Label of each text: ``argmax(predict_proba(X) * decision_weights_)``."""
@@ -408,13 +443,13 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         if not texts:
             return out
         col = {label: k for k, label in enumerate(self.classes_)}
-        Z = self.features_.transform(texts)
-        stance = self.stance_.predict_proba(Z)
+        Z = _transform(self.features_, texts)
+        stance = _calibrated_proba(self.stance_, Z)
         if self.relevance_ is None:
             for j, label in enumerate(self.stance_.classes_):
                 out[:, col[label]] = stance[:, j]
             return out
-        rel = self.relevance_.predict_proba(Z)
+        rel = _calibrated_proba(self.relevance_, Z)
         p_related = rel[:, list(self.relevance_.classes_).index("related")]
         for j, label in enumerate(self.stance_.classes_):
             out[:, col[label]] = p_related * stance[:, j]

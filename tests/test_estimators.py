@@ -121,3 +121,16 @@ def test_aggregate_stance(rows, label, evidence):
     assert a.label == label
     assert a.evidence == evidence
     assert sum(a.scores.values()) == pytest.approx(1.0)
+
+
+@needs_data
+@pytest.mark.parametrize("n_labels", [2, 4])
+def test_fast_calibrated_probabilities_equal_sklearn(passages, n_labels):
+    from stance.models import _calibrated_proba
+
+    texts, labels, _ = passages
+    keep = [i for i, label in enumerate(labels) if label in ("pro", "anti", "neutral", "unrelated")[:n_labels]]
+    model = TextClassifier(min_df=1, calibration_folds=2).fit([texts[i] for i in keep], [labels[i] for i in keep])
+    Z = model.transform_features(texts[:50])
+    np.testing.assert_allclose(_calibrated_proba(model.calibrated_, Z), model.calibrated_.predict_proba(Z),
+                               rtol=1e-6, atol=1e-9)

@@ -1,0 +1,69 @@
+"""Single-document latency of the full ``stance.classify`` on 400-word articles: ``python -m benchmarks.latency``.
+
+Picks VNTC test articles of 380-420 syllables, classifies each once after a warm-up call (models loaded,
+caches warm) and prints the median and 99th percentile wall time; ``--profile`` adds a pyinstrument profile
+of the same calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from stance import classify
+from stance.segment import syllables
+
+
+def articles(path: Path, n: int, low: int = 380, high: int = 420) -> list[str]:
+    """The first ``n`` articles of ``path`` whose syllable count is in ``[low, high]``."""
+    out = []
+    with lzma.open(path, "rt", encoding="utf-8") as f:
+        for line in f:
+            text = json.loads(line)["text"]
+            if low <= len(syllables(text)) <= high:
+                out.append(text)
+                if len(out) == n:
+                    break
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.latency", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data/vntc/test.jsonl.xz"))
+    parser.add_argument("-n", type=int, default=300)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args(argv)
+    docs = articles(args.data, args.n)
+    classify(docs[0])
+    profiler = None
+    if args.profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0001)
+        profiler.start()
+    times = []
+    for doc in docs:
+        t0 = time.perf_counter()
+        classify(doc)
+        times.append(time.perf_counter() - t0)
+    if profiler is not None:
+        profiler.stop()
+    ms = np.asarray(times) * 1000
+    print(
+        f"classify() on {len(docs)} VNTC test articles of 380-420 syllables: median {np.median(ms):.2f} ms, "
+        f"p99 {np.percentile(ms, 99):.2f} ms, mean {ms.mean():.2f} ms"
+    )
+    if profiler is not None:
+        print(profiler.output_text(unicode=False, color=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
