@@ -384,6 +384,8 @@ def _print_metrics(what: str, m: Mapping, n: int) -> None:
     print(f"{what}: {n} examples")
     print(f"  accuracy  {fmt('accuracy')}")
     print(f"  macro-F1  {fmt('macro_f1')}")
+    if m.get("weighted_f1") is not None:
+        print(f"  weighted-F1 {m['weighted_f1']:.4f}")
     if m.get("f_avg") is not None:
         print(f"  F_avg     {fmt('f_avg')}   (mean F1 of pro and anti)")
     if m.get("calibration"):
