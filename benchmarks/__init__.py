@@ -6,15 +6,13 @@ see :mod:`benchmarks.systems` for the :class:`~benchmarks.systems.System`
 interface a new system implements.
 """
 
-from benchmarks.measure import accuracy, latency_summary, macro_f1, percentile
+from benchmarks.measure import latency_summary, percentile
 from benchmarks.systems import SYSTEMS, System, get_system
 
 __all__ = [
     "SYSTEMS",
     "System",
-    "accuracy",
     "get_system",
     "latency_summary",
-    "macro_f1",
     "percentile",
 ]

@@ -85,44 +85,6 @@ def latency_summary(seconds: Sequence[float]) -> dict[str, float]:
     }
 
 
-def accuracy(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
-    """Fraction of exact matches.
-
-    Examples
-    --------
-    >>> accuracy(["a", "b", "b"], ["a", "b", "a"])
-    0.6666666666666666
-    """
-    if len(y_true) != len(y_pred) or not y_true:
-        raise ValueError(f"need two equal non-empty sequences, got {len(y_true)} and {len(y_pred)}")
-    return sum(t == p for t, p in zip(y_true, y_pred)) / len(y_true)
-
-
-def macro_f1(y_true: Sequence[str], y_pred: Sequence[str]) -> float:
-    """Unweighted mean of per-class F1 over the classes in ``y_true`` or ``y_pred``.
-
-    Same definition as ``sklearn.metrics.f1_score(average="macro")`` (a class
-    with no true and no predicted documents does not occur; F1 is 0 when
-    precision + recall is 0).
-
-    Examples
-    --------
-    >>> round(macro_f1(["a", "a", "b"], ["a", "b", "b"]), 4)
-    0.6667
-    """
-    if len(y_true) != len(y_pred) or not y_true:
-        raise ValueError(f"need two equal non-empty sequences, got {len(y_true)} and {len(y_pred)}")
-    classes = sorted(set(y_true) | set(y_pred))
-    f1s = []
-    for c in classes:
-        tp = sum(t == c and p == c for t, p in zip(y_true, y_pred))
-        fp = sum(t != c and p == c for t, p in zip(y_true, y_pred))
-        fn = sum(t == c and p != c for t, p in zip(y_true, y_pred))
-        denom = 2 * tp + fp + fn
-        f1s.append(2 * tp / denom if denom else 0.0)
-    return sum(f1s) / len(f1s)
-
-
 def peak_rss_mb() -> float:
     """Peak resident set size of this process in MB (10**6 bytes).
 

@@ -21,12 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.data import read_jsonl_xz, spread_indices
+from sklearn.metrics import accuracy_score, f1_score
+
 from benchmarks.measure import (
-    accuracy,
     current_rss_mb,
     file_size_mb,
     latency_summary,
-    macro_f1,
     peak_rss_mb,
     reset_peak_rss,
     usable_cores,
@@ -215,8 +215,8 @@ def run_vntc(cfg: dict[str, Any]) -> dict[str, Any]:
         )
     if len(preds) != len(test):
         raise RuntimeError(f"{system.name}: predict_batch returned {len(preds)} labels for {len(test)} texts")
-    res["accuracy"] = accuracy(test.labels, preds)
-    res["macro_f1"] = macro_f1(test.labels, preds)
+    res["accuracy"] = float(accuracy_score(test.labels, preds))
+    res["macro_f1"] = float(f1_score(test.labels, preds, average="macro"))
     res["test_chars"] = sum(len(t) for t in test.texts)
     res["test_mb_utf8"] = sum(len(t.encode("utf-8")) for t in test.texts) / 1e6
 

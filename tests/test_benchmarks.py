@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.cli import format_table, main, summarise
 from benchmarks.data import data_root, read_jsonl_xz, spread_indices
-from benchmarks.measure import accuracy, latency_summary, macro_f1, percentile
+from benchmarks.measure import latency_summary, percentile
 from benchmarks.systems import SYSTEMS, System, get_system
 from benchmarks.worker import chunk_bounds, run_vntc
 
@@ -51,14 +51,6 @@ def test_latency_summary_p99_is_dominated_by_the_slow_tail() -> None:
     assert s["p99_ms"] == pytest.approx(1.99)
     assert s["max_ms"] == pytest.approx(100.0)
     assert s["n"] == 100
-
-
-def test_accuracy_and_macro_f1_worked_example() -> None:
-    y_true = ["Kinh doanh", "Kinh doanh", "The thao", "The thao", "Suc khoe"]
-    y_pred = ["Kinh doanh", "The thao", "The thao", "The thao", "Kinh doanh"]
-    assert accuracy(y_true, y_pred) == pytest.approx(3 / 5)
-    # Kinh doanh: tp 1, fp 1, fn 1 -> 2/4; The thao: tp 2, fp 1, fn 0 -> 4/5; Suc khoe: 0.
-    assert macro_f1(y_true, y_pred) == pytest.approx((0.5 + 0.8 + 0.0) / 3)
 
 
 def test_spread_and_chunks_cover_the_range() -> None:
