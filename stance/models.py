@@ -103,12 +103,12 @@ def _make_features(
 
 def _fit_calibrated_svm(
     Z, y: np.ndarray, *, C: float, class_weight: str | dict | None, calibration: str, folds: int,
-    groups: Sequence[object] | None, random_state: int,
+    groups: Sequence[object] | None, random_state: int, n_jobs: int | None = None,
 ) -> CalibratedClassifierCV:
     """A linear SVM fitted on all of ``Z`` plus calibrators fitted on its out-of-fold scores."""
     svm = LinearSVC(C=C, class_weight=class_weight, random_state=random_state)
     cv = _splits(y, groups, folds, random_state)
-    calibrated = CalibratedClassifierCV(svm, method=calibration, cv=cv, ensemble=False).fit(Z, y)
+    calibrated = CalibratedClassifierCV(svm, method=calibration, cv=cv, ensemble=False, n_jobs=n_jobs).fit(Z, y)
     fitted = calibrated.calibrated_classifiers_[0].estimator
     # float32 weights halve the artefact; scores change by < 1e-6.
     fitted.coef_ = fitted.coef_.astype(np.float32)
@@ -180,6 +180,8 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         extra fits.
     clean : bool, default=True
         Clean raw text first (:func:`stance.clean.clean`).
+    n_jobs : int or None, default=None
+        Processes for the calibration folds' SVM fits (-1: all cores). The fitted model is the same.
     random_state : int, default=0
         Seed for the folds and the SVM.
 
@@ -211,9 +213,11 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         calibration_folds: int = 3,
         tune_decision: bool = False,
         clean: bool = True,
+        n_jobs: int | None = None,
         random_state: int = 0,
     ) -> None:
         self.tune_decision = tune_decision
+        self.n_jobs = n_jobs
         self.tokens = tokens
         self.ngram_range = ngram_range
         self.min_df = min_df
@@ -259,7 +263,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         Z = self.features_.fit_transform(_cleaned(texts, self.clean))
         self.calibrated_ = _fit_calibrated_svm(
             Z, y_arr, C=self.C, class_weight=self.class_weight, calibration=self.calibration,
-            folds=self.calibration_folds, groups=groups, random_state=self.random_state,
+            folds=self.calibration_folds, groups=groups, random_state=self.random_state, n_jobs=self.n_jobs,
         )
         self.classes_ = self.calibrated_.classes_
         self.decision_weights_ = np.ones(len(self.classes_))
