@@ -97,13 +97,9 @@ def peak_rss_mb() -> float:
     float
         Peak RSS of the current address space.
     """
-    try:
-        with open("/proc/self/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024 / 1e6
-    except OSError:
-        pass
+    peak = _proc_status_mb("VmHWM")
+    if peak is not None:
+        return peak
     kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     scale = 1 if sys.platform == "darwin" else 1024
     return kib * scale / 1e6
@@ -111,10 +107,15 @@ def peak_rss_mb() -> float:
 
 def current_rss_mb() -> float | None:
     """Current resident set size of this process in MB (``VmRSS``), or ``None`` off Linux."""
+    return _proc_status_mb("VmRSS")
+
+
+def _proc_status_mb(key: str) -> float | None:
+    """A ``kB`` field of ``/proc/self/status`` in MB, or ``None`` where there is no such file."""
     try:
         with open("/proc/self/status", encoding="ascii") as f:
             for line in f:
-                if line.startswith("VmRSS:"):
+                if line.startswith(key + ":"):
                     return int(line.split()[1]) * 1024 / 1e6
     except OSError:
         pass

@@ -366,8 +366,9 @@ def _run_evaluate(args: argparse.Namespace) -> int:
         what = f"{Path(args.model).name if args.model else 'shipped ' + args.task + ' model'} on {args.data.name}"
     _print_metrics(what, m, len(labels))
     if args.report:
-        out = __import__("stance.report", fromlist=["write_report"]).write_report(
-            result, args.report, title=what)
+        from .report import write_report
+
+        out = write_report(result, args.report, title=what)
         print(f"report written to {out}/ (report.md, report.json, figures)")
     return 0
 

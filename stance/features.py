@@ -47,10 +47,6 @@ def _lower(text: str) -> str:
     return text.lower()
 
 
-def _word_tokens(text: str) -> list[str]:
-    return words(text)
-
-
 class TextVectorizer(TransformerMixin, BaseEstimator):
     """TF-IDF features of syllable or word n-grams.
 
@@ -122,7 +118,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
             # word_tokenize needs the original case to find proper names; it lower-cases its output.
             return TfidfVectorizer(
                 preprocessor=clean if self.clean else None,
-                tokenizer=_word_tokens,
+                tokenizer=words,
                 token_pattern=None,
                 lowercase=False,
                 **common,
