@@ -548,9 +548,9 @@ PIPELINE: tuple[Callable[[str], str], ...] = (
     normalize_unicode,
     normalize_tone_marks,
     normalize_whitespace,
+    drop_datelines,  # before the line rules: "(AP)- Ảnh: X" is a credit once its dateline is gone
     drop_photo_credits,
     drop_furniture_lines,
-    drop_datelines,
     drop_repeated_lines,
     drop_trailing_blocks,
     drop_trailing_signatures,
