@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import io
 import json
 import os
 import shlex
@@ -27,22 +28,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.data import data_root, read_jsonl_xz
+from benchmarks.data import data_root, read_corpus
 from benchmarks.measure import format_machine, machine_description
 from benchmarks.systems import DEFAULT_SYSTEMS, SYSTEMS, UnknownSystemError, get_system
+from stance.files import atomic_write
 
 _COLD_WRAPPER = """\
 import sys
 MODEL_PATH, TEXT = sys.argv[1], sys.stdin.read()
 {code}
-try:
-    _hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0].split()[1]
-    _rss = int(_hwm) * 1024 / 1e6
-except (OSError, IndexError):
-    import resource
-    _rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
-print(repr(str(label)), _rss, sep="\t")
+from benchmarks.measure import peak_rss_mb
+print(repr(str(label)), peak_rss_mb(), sep="\t")
 """
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -146,7 +144,8 @@ def cold_start(system_name: str, model_path: str, text: str, repeat: int) -> dic
     for _ in range(max(1, repeat)):
         t0 = time.perf_counter()
         proc = subprocess.run(
-            [sys.executable, "-c", code, model_path], input=text, capture_output=True, text=True, timeout=600
+            [sys.executable, "-c", code, model_path], input=text, capture_output=True, text=True, timeout=600,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))},
         )
         times.append(time.perf_counter() - t0)
         if proc.returncode:
@@ -285,22 +284,16 @@ def plot(rows: Sequence[dict[str, Any]], path: Path, title: str) -> None:
         fig.text(0.01, 0.01, "not shown: " + "; ".join(f"{r['system']} ({r['status']})" for r in rows if "status" in r), fontsize=7)
     fig.suptitle(title)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
-    tmp = path.with_name(path.name + ".tmp.png")
-    fig.savefig(tmp, dpi=110)
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=110)
     plt.close(fig)
-    os.replace(tmp, path)
-
-
-def _write_json(path: Path, obj: Any) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, png.getvalue())
 
 
 def run_vntc_mode(args: argparse.Namespace, workdir: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Measure each system; return raw results and table rows."""
     names = [s.strip() for s in (args.systems or ",".join(DEFAULT_SYSTEMS)).split(",") if s.strip()]
-    first_test = read_jsonl_xz(args.test, 1).texts[0]
+    first_test = read_corpus(args.test, 1).texts[0]
     results, rows = [], []
     for name in names:
         try:
@@ -467,7 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
              "settings": settings, "rows": rows, "results": results}
     print_report(saved, table)
     if args.out:
-        _write_json(args.out, saved)
+        atomic_write(args.out, json.dumps(saved, ensure_ascii=False, indent=1))
     if args.plot and rows:
         plot(rows, args.plot, f"VNTC topic classification, {machine['cpu']}, {machine['usable_cores']} cores")
     return 1 if any("error" in r for r in results) else 0

@@ -1,13 +1,17 @@
-"""Reading the benchmark corpora (JSON Lines in xz) with NFC normalisation."""
+"""Reading the benchmark corpora (JSON Lines in xz) with NFC normalisation.
+
+Only :mod:`stance.files` is imported from stance (no numpy, no scikit-learn), so that a worker measuring one
+system does not pay for another system's libraries in its memory figures.
+"""
 
 from __future__ import annotations
 
-import json
-import lzma
 import os
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+from stance.files import iter_json_records
 
 
 def data_root() -> Path:
@@ -48,13 +52,13 @@ class DataFormatError(ValueError):
     """A record in a data file is malformed."""
 
 
-def read_jsonl_xz(path: str | os.PathLike[str], limit: int | None = None) -> Corpus:
-    """Read a JSON Lines file compressed with xz.
+def read_corpus(path: str | os.PathLike[str], limit: int | None = None) -> Corpus:
+    """Read a corpus of JSON records (``.jsonl`` or ``.jsonl.xz``; see :func:`stance.files.iter_json_records`).
 
     Parameters
     ----------
     path : path-like
-        File to read (``.jsonl.xz``; plain ``.jsonl`` is also accepted).
+        File to read.
     limit : int, optional
         Keep only this many records, evenly spaced through the file
         (records ``i * n // limit``), so that a subset of a file sorted by
@@ -68,32 +72,24 @@ def read_jsonl_xz(path: str | os.PathLike[str], limit: int | None = None) -> Cor
     Raises
     ------
     DataFormatError
-        If a line is not a JSON object with a string ``text``.
+        If a record is not a JSON object with a string ``text`` (the message is ``file:line: problem``).
 
     Examples
     --------
-    >>> c = read_jsonl_xz(data_root() / "vntc" / "train.jsonl.xz", limit=2)  # doctest: +SKIP
+    >>> c = read_corpus(data_root() / "vntc" / "train.jsonl.xz", limit=2)  # doctest: +SKIP
     >>> len(c)  # doctest: +SKIP
     2
     """
-    path = Path(path)
-    opener = lzma.open if path.suffix == ".xz" else open
     ids: list[str] = []
     texts: list[str] = []
     labels: list[str] = []
-    with opener(path, "rt", encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise DataFormatError(f"{path}, line {lineno}: not JSON ({exc})") from exc
-            if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
-                raise DataFormatError(f"{path}, line {lineno}: expected an object with a string 'text'")
-            ids.append(str(rec.get("id", lineno)))
-            texts.append(unicodedata.normalize("NFC", rec["text"]))
-            labels.append(str(rec.get("label", "")))
+    for item in iter_json_records(path):
+        if item.problem is not None or not isinstance((item.record or {}).get("text"), str):
+            raise DataFormatError(str(item) if item.problem else f"{item.where}: expected a string 'text'")
+        rec = item.record
+        ids.append(str(rec.get("id", item.line)))
+        texts.append(unicodedata.normalize("NFC", rec["text"]))
+        labels.append(str(rec.get("label", "")))
     if limit is not None and limit < len(texts):
         keep = spread_indices(len(texts), limit)
         return Corpus(

@@ -8,8 +8,6 @@ of the same calls.
 from __future__ import annotations
 
 import argparse
-import json
-import lzma
 import sys
 import time
 from pathlib import Path
@@ -18,19 +16,19 @@ from typing import Sequence
 import numpy as np
 
 from stance import classify
+from stance.files import iter_json_records
 from stance.segment import syllables
 
 
 def articles(path: Path, n: int, low: int = 380, high: int = 420) -> list[str]:
     """The first ``n`` articles of ``path`` whose syllable count is in ``[low, high]``."""
     out = []
-    with lzma.open(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            text = json.loads(line)["text"]
-            if low <= len(syllables(text)) <= high:
-                out.append(text)
-                if len(out) == n:
-                    break
+    for item in iter_json_records(path):
+        text = item.checked()["text"]
+        if low <= len(syllables(text)) <= high:
+            out.append(text)
+            if len(out) == n:
+                break
     return out
 
 

@@ -26,6 +26,7 @@ from sklearn.svm import LinearSVC
 
 from stance.data import read_labelled
 from stance.evaluate import cross_validate, metrics, paired_bootstrap
+from stance.files import atomic_write, to_jsonable
 from stance.models import StanceClassifier
 from stance.segment import TOKEN_PATTERN
 
@@ -171,7 +172,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         results[task] = run_topic(args.data_dir, args.limit) if task == "topic" else run_stance(args.data_dir, args.quick, args.variants)
         print()
     if args.out:
-        args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+        atomic_write(args.out, json.dumps(to_jsonable(results), indent=2, ensure_ascii=False))
     return 0
 
 

@@ -20,8 +20,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from benchmarks.data import read_jsonl_xz, spread_indices
 from sklearn.metrics import accuracy_score, f1_score
+
+from benchmarks.data import read_corpus, spread_indices
 
 from benchmarks.measure import (
     current_rss_mb,
@@ -32,6 +33,7 @@ from benchmarks.measure import (
     usable_cores,
 )
 from benchmarks.systems import System, get_system
+from stance.files import atomic_write
 
 
 @contextmanager
@@ -178,8 +180,8 @@ def run_vntc(cfg: dict[str, Any]) -> dict[str, Any]:
         return res
     res["available"] = True
     res["loadavg_start"] = load_average()
-    train = read_jsonl_xz(cfg["train"], cfg.get("limit_train"))
-    test = read_jsonl_xz(cfg["test"], cfg.get("limit_test"))
+    train = read_corpus(cfg["train"], cfg.get("limit_train"))
+    test = read_corpus(cfg["test"], cfg.get("limit_test"))
     res.update(n_train=len(train), n_test=len(test))
     gc.collect()
     # Peak RSS from here on: the corpora held in memory plus the system's own use, without
@@ -275,7 +277,7 @@ def run_bulk(cfg: dict[str, Any]) -> dict[str, Any]:
         if reason is not None:
             res.update(available=False, reason=reason)
             return res
-        train = read_jsonl_xz(cfg["train"], cfg.get("limit_train"))
+        train = read_corpus(cfg["train"], cfg.get("limit_train"))
         t0 = time.perf_counter()
         model = system.train(train.texts, train.labels)
         res.update(n_train=len(train), train_s=time.perf_counter() - t0)
@@ -291,7 +293,7 @@ def run_bulk(cfg: dict[str, Any]) -> dict[str, Any]:
             res.update(available=False, reason=f"{type(exc).__name__}: {exc}")
             return res
         res["import_s"] = time.perf_counter() - t0
-    docs = read_jsonl_xz(cfg["docs"], cfg.get("limit_test"))
+    docs = read_corpus(cfg["docs"], cfg.get("limit_test"))
     n = len(docs)
     mb = sum(len(t.encode("utf-8")) for t in docs.texts) / 1e6
     res.update(n_docs=n, mb_utf8=mb, chars=sum(len(t) for t in docs.texts))
@@ -342,9 +344,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "traceback": traceback.format_exc(),
         }
         code = 1
-    tmp = out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(res, ensure_ascii=False, indent=1), encoding="utf-8")
-    os.replace(tmp, out)
+    atomic_write(out, json.dumps(res, ensure_ascii=False, indent=1))
     return code
 
 

@@ -1,5 +1,8 @@
 """stance: topic and stance toward US military presence abroad in Vietnamese news.
 
+The public names below are loaded on first use, so ``import stance`` (or ``import stance.files`` in a
+benchmark worker) does not pay for scikit-learn and the models until something needs them.
+
 >>> from stance import classify
 >>> result = classify("Quốc hội Iraq bỏ phiếu yêu cầu quân Mỹ rút khỏi nước này.")
 >>> result.stance in ("pro", "anti", "neutral", "unrelated")
@@ -8,28 +11,39 @@ True
 
 from __future__ import annotations
 
+import importlib
+from typing import Any
+
 __version__ = "0.1.0"
 
-from .api import Models, Passage, Result, classify, classify_batch, default_models
-from .artefacts import ArtefactError, UntrustedArtefactError, load, save
-from .labels import STANCE_LABELS, TOPIC_DISPLAY_NAMES, TOPIC_LABELS
-from .models import StanceClassifier, TextClassifier
+_PUBLIC = {
+    "classify": ".api",
+    "classify_batch": ".api",
+    "default_models": ".api",
+    "Models": ".api",
+    "Passage": ".api",
+    "Result": ".api",
+    "load": ".artefacts",
+    "save": ".artefacts",
+    "ArtefactError": ".artefacts",
+    "UntrustedArtefactError": ".artefacts",
+    "STANCE_LABELS": ".labels",
+    "TOPIC_LABELS": ".labels",
+    "TOPIC_DISPLAY_NAMES": ".labels",
+    "TextClassifier": ".models",
+    "StanceClassifier": ".models",
+}
 
-__all__ = [
-    "__version__",
-    "classify",
-    "classify_batch",
-    "default_models",
-    "Models",
-    "Passage",
-    "Result",
-    "load",
-    "save",
-    "ArtefactError",
-    "UntrustedArtefactError",
-    "STANCE_LABELS",
-    "TOPIC_LABELS",
-    "TOPIC_DISPLAY_NAMES",
-    "TextClassifier",
-    "StanceClassifier",
-]
+__all__ = ["__version__", *_PUBLIC]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'stance' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_PUBLIC[name], __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_PUBLIC))

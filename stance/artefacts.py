@@ -24,17 +24,18 @@ Examples
 
 from __future__ import annotations
 
-import hashlib
+import io
 import json
 import os
 import platform
-import tempfile
 import warnings
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Mapping
 
 import joblib
+
+from .files import atomic_write, sha256_file, to_jsonable
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -45,7 +46,6 @@ __all__ = [
     "read_manifest",
     "manifest_path",
     "library_versions",
-    "sha256_file",
 ]
 
 SCHEMA_VERSION = 1
@@ -67,15 +67,6 @@ def manifest_path(path: str | os.PathLike) -> Path:
     return Path(path).with_suffix(".json")
 
 
-def sha256_file(path: str | os.PathLike) -> str:
-    """Hex sha256 of a file's bytes, read in chunks."""
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def library_versions() -> dict[str, str]:
     """Versions of Python and of the libraries a pickled model depends on."""
     import numpy
@@ -92,33 +83,6 @@ def library_versions() -> dict[str, str]:
         "scipy": scipy.__version__,
         "joblib": joblib.__version__,
     }
-
-
-def _atomic_write_bytes(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a model file is meant to be shared
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if hasattr(value, "item"):
-        return value.item()
-    return repr(value)
 
 
 def save(
@@ -156,22 +120,23 @@ def save(
         The manifest written.
     """
     path = Path(path)
-    _atomic_write_bytes(path, lambda f: joblib.dump(model, f, compress=compress))
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer, compress=compress)
+    atomic_write(path, buffer.getvalue())
     manifest: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "task": task,
         "estimator": f"{type(model).__module__}.{type(model).__qualname__}",
         "labels": [str(c) for c in getattr(model, "classes_", [])],
-        "params": _jsonable(model.get_params(deep=False)) if hasattr(model, "get_params") else {},
+        "params": to_jsonable(model.get_params(deep=False)) if hasattr(model, "get_params") else {},
         "versions": library_versions(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "payload": {"file": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size},
         "data": dict(data or {}),
-        "metrics": _jsonable(dict(metrics or {})),
-        **_jsonable(dict(extra or {})),
+        "metrics": to_jsonable(dict(metrics or {})),
+        **to_jsonable(dict(extra or {})),
     }
-    text = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    _atomic_write_bytes(manifest_path(path), lambda f: f.write(text.encode("utf-8")))
+    atomic_write(manifest_path(path), json.dumps(manifest, ensure_ascii=False, indent=2) + "\n")
     return manifest
 
 

@@ -1,9 +1,11 @@
 """Reading and validating labelled data.
 
-Three layouts are read into one :class:`LabelledData` value:
+Four layouts are read into one :class:`LabelledData` value:
 
 - JSON Lines (``.jsonl``, optionally compressed as ``.jsonl.xz``): one JSON object per line, with a text field
   and a label field (names are options); every other field goes to ``meta``.
+- JSON (``.json``, optionally ``.xz``): an array of such objects (read by :func:`stance.files.iter_json_records`,
+  like JSON Lines, so a problem names the line where its object starts).
 - CSV (``.csv``, ``.tsv``, optionally ``.xz``): a header row names the columns; the text and label columns are
   options, the other columns go to ``meta``.
 - A folder with one sub-folder per label, each holding ``.txt`` files (UTF-8), one text per file.
@@ -31,7 +33,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 import lzma
 import os
 import unicodedata
@@ -41,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .artefacts import sha256_file
+from .files import iter_json_records, json_layout, sha256_file
 
 __all__ = [
     "DataError",
@@ -56,7 +57,7 @@ __all__ = [
 ]
 
 #: Formats understood by :func:`read_labelled`.
-FORMATS = ("jsonl", "csv", "tsv", "folder")
+FORMATS = ("jsonl", "json", "csv", "tsv", "folder")
 
 #: How many problems a :class:`DataError` message lists before "... and N more".
 MAX_PROBLEMS_SHOWN = 20
@@ -210,11 +211,13 @@ class LabelledData:
 def _infer_format(path: Path) -> str:
     if path.is_dir():
         return "folder"
+    if json_layout(path) is not None:
+        return json_layout(path)
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] == ".xz":
         suffixes = suffixes[:-1]
     last = suffixes[-1] if suffixes else ""
-    by_suffix = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "tsv"}
+    by_suffix = {".csv": "csv", ".tsv": "tsv"}
     if last not in by_suffix:
         raise ValueError(
             f"cannot tell the format of {str(path)!r} from its name; pass format= one of {FORMATS}"
@@ -271,36 +274,13 @@ class _Collector:
             self.lines.append(line if line is not None else 0)
 
 
-def _read_jsonl(path: Path, text_field: str, label_field: str, out: _Collector) -> None:
-    where = str(path)
-    try:
-        with _open_bytes(path) as f:
-            for number, raw in enumerate(f, start=1):
-                _read_json_line(where, number, raw, text_field, label_field, out)
-    except (lzma.LZMAError, EOFError) as exc:
-        out.problems.append(Problem(where, None, f"cannot decompress: {exc}"))
-
-
-def _read_json_line(
-    where: str, number: int, raw: bytes, text_field: str, label_field: str, out: _Collector
-) -> None:
-    try:
-        line = raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
-    except UnicodeDecodeError as exc:
-        out.problems.append(Problem(where, number, f"not valid UTF-8 (byte {exc.start})"))
-        return
-    if not line.strip():
-        return
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        out.problems.append(Problem(where, number, f"bad JSON: {exc.msg} (column {exc.colno})"))
-        return
-    if not isinstance(record, dict):
-        out.problems.append(Problem(where, number, f"expected a JSON object, got {type(record).__name__}"))
-        return
-    meta = {k: v for k, v in record.items() if k not in (text_field, label_field)}
-    out.add(where, number, record.get(text_field), record.get(label_field), meta)
+def _read_json_records(path: Path, layout: str, text_field: str, label_field: str, out: _Collector) -> None:
+    for item in iter_json_records(path, layout=layout):
+        if item.problem is not None or item.record is None:
+            out.problems.append(Problem(item.path, item.line, item.problem or "no record"))
+            continue
+        meta = {k: v for k, v in item.record.items() if k not in (text_field, label_field)}
+        out.add(item.path, item.line, item.record.get(text_field), item.record.get(label_field), meta)
 
 
 def _decode_whole(path: Path, out: _Collector) -> str | None:
@@ -401,11 +381,11 @@ def read_labelled(
     Parameters
     ----------
     path : str or path-like
-        A ``.jsonl`` / ``.jsonl.xz`` file, a ``.csv`` / ``.tsv`` file (optionally ``.xz``), or a folder with one
+        A ``.jsonl`` / ``.jsonl.xz`` file, a ``.json`` array of objects, a ``.csv`` / ``.tsv`` file (optionally ``.xz``), or a folder with one
         sub-folder per label holding ``.txt`` files.
     text_field, label_field : str
         Name of the text and label fields (JSON keys or CSV columns). Ignored for the folder layout.
-    format : {"jsonl", "csv", "tsv", "folder"} or None
+    format : {"jsonl", "json", "csv", "tsv", "folder"} or None
         Layout; inferred from the path when None.
     min_per_label : int
         Fewest records a label may have (see :func:`validate`).
@@ -446,8 +426,8 @@ def read_labelled(
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
     out = _Collector()
-    if fmt == "jsonl":
-        _read_jsonl(path, text_field, label_field, out)
+    if fmt in ("jsonl", "json"):
+        _read_json_records(path, fmt, text_field, label_field, out)
     elif fmt in ("csv", "tsv"):
         _read_csv(path, text_field, label_field, "," if fmt == "csv" else "\t", out)
     else:

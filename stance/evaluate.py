@@ -26,7 +26,6 @@ Examples
 
 from __future__ import annotations
 
-import math
 import time
 import warnings
 from typing import Hashable, Mapping, Sequence
@@ -42,6 +41,8 @@ from sklearn.metrics import (
     precision_recall_fscore_support,
 )
 from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
+
+from .files import to_jsonable
 
 __all__ = [
     "metrics",
@@ -67,12 +68,6 @@ _EXACT_BELOW = 25
 
 
 # ------------------------------------------------------------------------------------------------ helpers
-
-
-def _num(x: float) -> float | None:
-    """A JSON-ready float: python float, None for NaN."""
-    x = float(x)
-    return None if math.isnan(x) else x
 
 
 def _as_list(values: Sequence | np.ndarray) -> list:
@@ -493,7 +488,7 @@ def _fit_score_fold(
 
 def _fold_scores(y_true: list, y_pred: list, labels: list) -> dict[str, float | None]:
     cm = _cm_from_codes(_codes(y_true, labels), _codes(y_pred, labels), len(labels))
-    return {name: _num(value) for name, value in _scores_from_cm(cm, labels).items()}
+    return {name: to_jsonable(float(value)) for name, value in _scores_from_cm(cm, labels).items()}
 
 
 def _summary(folds: list[dict]) -> dict:
@@ -786,7 +781,8 @@ def paired_bootstrap(
     below = (np.sum(diffs <= 0) + 1) / (len(diffs) + 1)
     above = (np.sum(diffs >= 0) + 1) / (len(diffs) + 1)
     return {
-        "metric": metric, "a": _num(score_a), "b": _num(score_b), "difference": _num(score_a - score_b),
+        "metric": metric, "a": to_jsonable(float(score_a)), "b": to_jsonable(float(score_b)),
+        "difference": to_jsonable(float(score_a - score_b)),
         "ci": _percentile_ci(diffs), "level": _LEVEL, "p_value": float(min(1.0, 2 * min(below, above))),
         "n_bootstrap": n_bootstrap, "unit": "record" if groups is None else "group",
     }

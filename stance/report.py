@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import math
 import os
 import shutil
 import tempfile
@@ -35,6 +34,8 @@ from typing import Sequence
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from .files import atomic_write, to_jsonable
 
 __all__ = ["write_report", "REPORT_FILES"]
 
@@ -46,29 +47,6 @@ _HEAVY_KEYS = ("predictions",)
 
 
 # ------------------------------------------------------------------------------------------------- JSON
-
-
-def _jsonable(value: object, include_predictions: bool) -> object:
-    """A copy of ``value`` with numpy types converted, NaN/inf as None and bulky predictions dropped."""
-    if isinstance(value, dict):
-        return {
-            str(k): _jsonable(v, include_predictions)
-            for k, v in value.items()
-            if include_predictions or k not in _HEAVY_KEYS
-        }
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v, include_predictions) for v in value]
-    if isinstance(value, np.ndarray):
-        return _jsonable(value.tolist(), include_predictions)
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if not math.isfinite(float(value)) else float(value)
-    if value is None or isinstance(value, str):
-        return value
-    return str(value)
 
 
 # ----------------------------------------------------------------------------------------------- sections
@@ -394,12 +372,10 @@ def write_report(
             "created_utc": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "figures": sorted(figures.values()),
             "models": [heading for _, heading, _, _ in sections],
-            "result": _jsonable(result, include_predictions),
+            "result": to_jsonable(result, drop_keys=() if include_predictions else _HEAVY_KEYS),
         }
-        (tmp / "report.json").write_text(
-            json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False) + "\n", encoding="utf-8"
-        )
-        (tmp / "report.md").write_text(_markdown(result, title, figures), encoding="utf-8")
+        atomic_write(tmp / "report.json", json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+        atomic_write(tmp / "report.md", _markdown(result, title, figures))
         os.chmod(tmp, 0o755)
         _move_into_place(tmp, out_dir)
     except BaseException:

@@ -28,13 +28,14 @@ from __future__ import annotations
 import json
 import lzma
 import os
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
+
+from .files import atomic_write, iter_json_records, json_layout
 
 __all__ = [
     "STRATEGIES",
@@ -207,48 +208,26 @@ class UnlabelledText:
     fields: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _is_jsonl(path: Path) -> bool:
-    suffixes = [s.lower() for s in path.suffixes]
-    if suffixes and suffixes[-1] == ".xz":
-        suffixes = suffixes[:-1]
-    return bool(suffixes) and suffixes[-1] in (".jsonl", ".ndjson", ".json")
-
-
-def _read_jsonl(path: Path, text_field: str) -> Iterator[UnlabelledText]:
-    opener = lzma.open if path.suffix.lower() == ".xz" else open
-    try:
-        with opener(path, "rb") as f:
-            for number, raw in enumerate(f, start=1):
-                where = f"{path}:{number}"
-                try:
-                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-                except UnicodeDecodeError as e:
-                    raise ValueError(f"{where}: not valid UTF-8 (byte {e.start})") from None
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise ValueError(f"{where}: bad JSON: {e.msg} (column {e.colno})") from None
-                if not isinstance(record, dict):
-                    raise ValueError(f"{where}: expected a JSON object, got {type(record).__name__}")
-                text = record.get(text_field)
-                if not isinstance(text, str) or not text.strip():
-                    raise ValueError(f"{where}: field {text_field!r} is missing, empty or not a string")
-                yield UnlabelledText(text, {k: v for k, v in record.items() if k != text_field})
-    except (lzma.LZMAError, EOFError) as e:
-        raise ValueError(f"{path}: cannot decompress: {e}") from None
+def _read_json_records(path: Path, text_field: str) -> Iterator[UnlabelledText]:
+    for item in iter_json_records(path):
+        record = item.checked()
+        text = record.get(text_field)
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{item.where}: field {text_field!r} is missing, empty or not a string")
+        yield UnlabelledText(text, {k: v for k, v in record.items() if k != text_field})
 
 
 def read_unlabelled(
     paths: Iterable[str | os.PathLike], *, text_field: str = "text", errors: list[str] | None = None
 ) -> list[UnlabelledText]:
-    """Read unlabelled texts from JSON Lines files (``.jsonl``, ``.jsonl.xz``) and .txt files or folders.
+    """Read unlabelled texts from JSON Lines (``.jsonl``, ``.jsonl.xz``) or JSON array (``.json``) files and
+    .txt files or folders.
 
     Parameters
     ----------
     paths : iterable of path-like
-        JSON Lines files (one object per line with a ``text`` field; other fields are kept), .txt files,
+        JSON Lines files (one object per line with a ``text`` field; other fields are kept), JSON files
+        (an array of such objects), .txt files,
         or folders (every ``*.txt``, recursively; read by :func:`stance.textio.iter_documents`, the
         path becomes the ``id``).
     text_field : str, default="text"
@@ -275,8 +254,8 @@ def read_unlabelled(
         path = Path(p)
         if not path.exists():
             raise FileNotFoundError(f"unlabelled texts not found: {str(path)!r}")
-        if path.is_file() and _is_jsonl(path):
-            out.extend(_read_jsonl(path, text_field))
+        if path.is_file() and json_layout(path) is not None:
+            out.extend(_read_json_records(path, text_field))
             continue
         for record in iter_documents([path]):
             if record.error is not None or not (record.text or "").strip():
@@ -362,16 +341,5 @@ def write_suggestions(
     data = ("\n".join(lines) + ("\n" if lines else "")).encode("utf-8")
     if out.suffix.lower() == ".xz":
         data = lzma.compress(data)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(out, data)
     return out

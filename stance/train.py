@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .artefacts import save
+from .files import atomic_write
 from .data import LabelledData, read_labelled, sha256_of
 from .evaluate import cross_validate
 from .labels import STANCE_LABELS, TOPIC_LABELS
@@ -297,8 +298,4 @@ def write_model_card(model_path: str | os.PathLike, manifest: Mapping[str, Any])
         "score lower. Probabilities are calibrated on held-out folds of the training data.",
         "",
     ]
-    path = Path(model_path).with_suffix(".md")
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text("\n".join(lines), encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write(Path(model_path).with_suffix(".md"), "\n".join(lines))

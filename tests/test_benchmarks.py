@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.cli import format_table, main, summarise
-from benchmarks.data import data_root, read_jsonl_xz, spread_indices
+from benchmarks.data import data_root, read_corpus, spread_indices
 from benchmarks.measure import latency_summary, percentile
 from benchmarks.systems import SYSTEMS, System, get_system
 from benchmarks.worker import chunk_bounds, run_vntc
@@ -66,12 +66,12 @@ def test_spread_and_chunks_cover_the_range() -> None:
 def test_limited_subset_spans_labels_and_is_nfc(tiny_files: tuple[Path, Path]) -> None:
     import unicodedata
 
-    train = read_jsonl_xz(tiny_files[0])
+    train = read_corpus(tiny_files[0])
     assert len(train) == 300
     # The file is sorted by label; an evenly spaced subset must still hold all 10 topics.
     assert len(set(train.labels)) == 10
     assert all(unicodedata.is_normalized("NFC", t) for t in train.texts)
-    assert len(read_jsonl_xz(tiny_files[1], limit=7)) == 7
+    assert len(read_corpus(tiny_files[1], limit=7)) == 7
 
 
 # --- systems and the worker on a tiny real subset -----------------------------------------
@@ -85,7 +85,7 @@ def tiny_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("vntc_tiny")
     paths = []
     for split, n in (("train", 300), ("test", 200)):
-        c = read_jsonl_xz(VNTC / f"{split}.jsonl.xz", limit=n)
+        c = read_corpus(VNTC / f"{split}.jsonl.xz", limit=n)
         path = folder / f"{split}.jsonl"
         with path.open("w", encoding="utf-8") as f:
             for i, t, y in zip(c.ids, c.texts, c.labels):
@@ -205,7 +205,7 @@ def test_bulk_mode_reports_throughput_and_unavailable_pipelines(
     results = {r["system"]: r for r in json.loads(out.read_text(encoding="utf-8"))["results"]}
     ident = results["builtins:list"]
     assert ident["n_docs"] == 200 and ident["n_outputs"] == 200
-    text = read_jsonl_xz(tiny_files[1]).texts
+    text = read_corpus(tiny_files[1]).texts
     assert ident["mb_utf8"] == pytest.approx(sum(len(t.encode("utf-8")) for t in text) / 1e6)
     if not get_system("underthesea_core").unavailable():
         assert results["underthesea_core"]["n_train"] == 300 and results["underthesea_core"]["n_outputs"] == 200

@@ -30,6 +30,22 @@ def test_reads_jsonl_with_meta_and_lines(tmp_path):
     assert data.lines == (1, 2, 3, 4)
 
 
+def test_a_json_file_is_an_array_of_records_not_json_lines(tmp_path):
+    array = "[\n" + ",\n".join(GOOD[:3]) + ',\n{"text": "wifi yếu", "label": ""}\n]\n'
+    path = tmp_path / "a.json"
+    path.write_text(array, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_labelled(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:5: missing label", f"{path}: label 'neg' has 1 example (at least 2 needed): line 4"]
+    path.write_text(array.replace('""', '"neg"'), encoding="utf-8")
+    data = read_labelled(path)
+    assert data.labels == ("pos", "pos", "neg", "neg") and data.lines == (2, 3, 4, 5)
+    lines = _write(tmp_path, "lines.json", GOOD)  # one object per line is not a .json file
+    with pytest.raises(DataError, match="lines.json:1: expected a JSON array of objects"):
+        read_labelled(lines)
+
+
 @pytest.mark.parametrize(
     "bad_line, line_no, needle",
     [

@@ -1,0 +1,319 @@
+"""Files: the one atomic write, the one reader of JSON records, the one conversion to JSON values.
+
+Everything in stance (and in ``benchmarks/``) that writes a file writes it with :func:`atomic_write`,
+reads JSON records with :func:`iter_json_records` / :func:`read_json_records`, and turns results into
+JSON values with :func:`to_jsonable`. Nothing here imports numpy or scikit-learn, so a benchmark worker
+can read its corpus without paying for them.
+
+JSON records come in two layouts, told apart by the file name (``.xz`` compression is read for both):
+
+- JSON Lines (``.jsonl``, ``.ndjson``): one JSON object per line; blank lines are skipped;
+- a JSON array of objects (``.json``).
+
+A problem is reported as ``file:line: problem`` (the line where the record starts).
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = atomic_write(folder / "a.jsonl", '{"text": "Quân Mỹ"}\\n\\n[1, 2]\\n')
+>>> [str(r) for r in iter_json_records(folder / "a.jsonl")]  # doctest: +ELLIPSIS
+['...a.jsonl:1', '...a.jsonl:3: expected a JSON object, got list']
+>>> _ = atomic_write(folder / "b.json", '[{"text": "a"},\\n {"text": "b"}]')
+>>> read_json_records(folder / "b.json")
+[{'text': 'a'}, {'text': 'b'}]
+>>> to_jsonable({"f1": float("nan"), "range": (1, 2)})
+{'f1': None, 'range': [1, 2]}
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import lzma
+import math
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Collection, Iterator, Mapping
+
+__all__ = [
+    "JsonRecord",
+    "JsonRecordError",
+    "atomic_write",
+    "iter_json_records",
+    "json_layout",
+    "read_json_records",
+    "sha256_file",
+    "to_jsonable",
+]
+
+
+# ------------------------------------------------------------------------------------------- writing
+
+
+def atomic_write(path: str | os.PathLike, data: bytes | str, *, encoding: str = "utf-8") -> Path:
+    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then ``os.replace``.
+
+    A reader sees the old file or the new one, never half of one; a failure (full disk, an interrupt)
+    leaves the old file as it was and no temporary file behind. The folder is created if needed; the
+    file gets mode 0644 (it is meant to be shared).
+
+    Parameters
+    ----------
+    path : path-like
+        The file to write.
+    data : bytes or str
+        The content; a str is encoded with ``encoding``.
+    encoding : str, default="utf-8"
+
+    Returns
+    -------
+    Path
+        ``path``.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = atomic_write(pathlib.Path(tempfile.mkdtemp()) / "sub" / "x.txt", "Hà Nội")
+    >>> p.read_text(encoding="utf-8"), sorted(q.name for q in p.parent.iterdir())
+    ('Hà Nội', ['x.txt'])
+    """
+    path = Path(path)
+    payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(payload)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """Hex sha256 of a file's bytes, read in 1 MiB chunks.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> sha256_file(atomic_write(pathlib.Path(tempfile.mkdtemp()) / "x", b"abc"))[:16]
+    'ba7816bf8f01cfea'
+    """
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# ------------------------------------------------------------------------------------------- reading
+
+
+class JsonRecordError(ValueError):
+    """A JSON record that cannot be read; the message is ``file:line: problem``."""
+
+
+@dataclass(frozen=True)
+class JsonRecord:
+    """One record of a JSON Lines or JSON array file, or the problem that stood in its place.
+
+    Exactly one of ``record`` and ``problem`` is set.
+
+    Attributes
+    ----------
+    path : str
+        The file.
+    line : int or None
+        1-based line where the record starts; None when the problem concerns the whole file.
+    record : dict or None
+        The JSON object.
+    problem : str or None
+        What is wrong (``"bad JSON: ..."``, ``"expected a JSON object, got list"``...).
+    """
+
+    path: str
+    line: int | None
+    record: dict | None
+    problem: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``file:line`` (or ``file`` for a problem of the whole file)."""
+        return self.path if self.line is None else f"{self.path}:{self.line}"
+
+    def __str__(self) -> str:
+        return self.where if self.problem is None else f"{self.where}: {self.problem}"
+
+    def checked(self) -> dict:
+        """The record; :class:`JsonRecordError` (``file:line: problem``) if there is a problem instead."""
+        if self.problem is not None or self.record is None:
+            raise JsonRecordError(str(self))
+        return self.record
+
+
+def json_layout(path: str | os.PathLike) -> str | None:
+    """``"jsonl"`` or ``"json"`` from a file's name (``.xz`` looked through), None for other names.
+
+    Examples
+    --------
+    >>> json_layout("train.jsonl.xz"), json_layout("a.JSON"), json_layout("notes.txt")
+    ('jsonl', 'json', None)
+    """
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    if suffixes and suffixes[-1] == ".xz":
+        suffixes = suffixes[:-1]
+    last = suffixes[-1] if suffixes else ""
+    return {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}.get(last)
+
+
+def iter_json_records(path: str | os.PathLike, *, layout: str | None = None) -> Iterator[JsonRecord]:
+    """The records of a JSON Lines or JSON array file, lazily, one :class:`JsonRecord` each.
+
+    Problems (bad UTF-8, bad JSON, something other than an object, a damaged ``.xz``) come as records
+    with ``problem`` set, in file order, so a caller can collect them all (:mod:`stance.training.data`)
+    or stop at the first (:func:`read_json_records`).
+
+    Parameters
+    ----------
+    path : path-like
+        ``.jsonl`` / ``.ndjson`` / ``.json``, optionally ``.xz``-compressed.
+    layout : {"jsonl", "json"}, optional
+        How to read the file; by default from its name (:func:`json_layout`).
+
+    Raises
+    ------
+    ValueError
+        No ``layout`` given and the name says neither JSON Lines nor JSON.
+    FileNotFoundError
+        The file does not exist.
+    """
+    path = Path(path)
+    layout = layout or json_layout(path)
+    if layout not in ("jsonl", "json"):
+        raise ValueError(f"{path}: not a JSON records file (expected .jsonl, .ndjson or .json, optionally .xz)")
+    where = str(path)
+    opener = lzma.open if path.suffix.lower() == ".xz" else open
+    try:
+        with opener(path, "rb") as f:
+            if layout == "jsonl":
+                for number, raw in enumerate(f, start=1):
+                    item = _json_line(where, number, raw)
+                    if item is not None:
+                        yield item
+            else:
+                yield from _json_array(where, f.read())
+    except (lzma.LZMAError, EOFError) as exc:
+        yield JsonRecord(where, None, None, f"cannot decompress: {exc}")
+
+
+def read_json_records(path: str | os.PathLike, *, layout: str | None = None) -> list[dict]:
+    """Every record of a JSON Lines or JSON array file; :class:`JsonRecordError` at the first problem."""
+    return [item.checked() for item in iter_json_records(path, layout=layout)]
+
+
+def _as_record(where: str, line: int, value: object) -> JsonRecord:
+    if not isinstance(value, dict):
+        return JsonRecord(where, line, None, f"expected a JSON object, got {type(value).__name__}")
+    return JsonRecord(where, line, value)
+
+
+def _json_line(where: str, number: int, raw: bytes) -> JsonRecord | None:
+    try:
+        line = raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
+    except UnicodeDecodeError as exc:
+        return JsonRecord(where, number, None, f"not valid UTF-8 (byte {exc.start})")
+    if not line.strip():
+        return None
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return JsonRecord(where, number, None, f"bad JSON: {exc.msg} (column {exc.colno})")
+    return _as_record(where, number, value)
+
+
+_SPACE = re.compile(r"\s*")
+
+
+def _json_array(where: str, raw: bytes) -> Iterator[JsonRecord]:
+    """The objects of a JSON array, each with the line it starts on."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        yield JsonRecord(where, raw[: exc.start].count(b"\n") + 1, None, f"not valid UTF-8 (byte {exc.start})")
+        return
+    decoder = json.JSONDecoder()
+    pos = _SPACE.match(text).end()
+    if text[pos : pos + 1] != "[":
+        yield JsonRecord(where, text.count("\n", 0, pos) + 1, None,
+                         "expected a JSON array of objects (one object per line is JSON Lines: name it .jsonl)")
+        return
+    pos = _SPACE.match(text, pos + 1).end()
+    line, counted = 1, 0  # line of position `counted`, advanced as the parse goes on
+
+    def line_at(p: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, p)
+        counted = p
+        return line
+
+    closed = text[pos : pos + 1] == "]"
+    while not closed:
+        try:
+            value, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            yield JsonRecord(where, exc.lineno, None, f"bad JSON: {exc.msg} (column {exc.colno})")
+            return
+        yield _as_record(where, line_at(pos), value)
+        pos = _SPACE.match(text, end).end()
+        if text[pos : pos + 1] == ",":
+            pos = _SPACE.match(text, pos + 1).end()
+        elif text[pos : pos + 1] == "]":
+            closed = True
+        else:
+            yield JsonRecord(where, line_at(pos), None, "bad JSON: expected ',' or ']' after an array item")
+            return
+    if _SPACE.match(text, pos + 1).end() != len(text):
+        yield JsonRecord(where, line_at(pos), None, "bad JSON: text after the closing ']'")
+
+
+# -------------------------------------------------------------------------------------------- values
+
+
+def to_jsonable(value: Any, *, drop_keys: Collection[str] = ()) -> Any:
+    """A copy of ``value`` made of JSON values only: dict, list, str, int, float, bool, None.
+
+    Mappings get str keys (entries under ``drop_keys`` left out, at any depth), tuples and arrays become
+    lists, numpy scalars Python numbers, NaN and infinities None (JSON has no such numbers), paths str,
+    and anything else its ``str``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> to_jsonable({"n": np.int64(3), "p": np.array([0.5, np.inf]), "ok": np.bool_(True)})
+    {'n': 3, 'p': [0.5, None], 'ok': True}
+    >>> to_jsonable({"metrics": 1, "predictions": [1, 2]}, drop_keys={"predictions"})
+    {'metrics': 1}
+    """
+    if isinstance(value, Mapping):
+        return {str(k): to_jsonable(v, drop_keys=drop_keys) for k, v in value.items() if k not in drop_keys}
+    if isinstance(value, (list, tuple)):
+        return [to_jsonable(v, drop_keys=drop_keys) for v in value]
+    if value is None or isinstance(value, (str, bool)):
+        return value
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, os.PathLike):
+        return os.fspath(value)
+    if hasattr(value, "tolist"):  # numpy arrays and scalars, without importing numpy
+        return to_jsonable(value.tolist(), drop_keys=drop_keys)
+    return str(value)
