@@ -91,7 +91,7 @@ def big_text(n_bytes: int = 10_000_000) -> str:
     Each repetition of a paragraph gets a distinct ``[k]`` prefix so that cleaning (which drops lines
     repeated verbatim and cuts trailing blocks) keeps all of it and the models really read it all.
     """
-    from stance.clean import clean
+    from stance.text.clean import clean
 
     lines = [line for p in SEEDS for line in clean(p.read_text(encoding="utf-8")).split("\n")]
     out: list[str] = []
@@ -343,7 +343,7 @@ class _Marker:
 
 
 def _small_model() -> Any:
-    from stance.models import TextClassifier
+    from stance.estimators.text_classifier import TextClassifier
 
     texts = ["quân Mỹ ở Iraq", "binh sĩ Mỹ rút", "đội tuyển thắng", "cầu thủ ghi bàn"] * 3
     return TextClassifier(min_df=1, calibration_folds=2).fit(texts, ["w", "w", "s", "s"] * 3)
@@ -351,7 +351,8 @@ def _small_model() -> Any:
 
 def _write_manifest(path: Path, **changes: Any) -> None:
     """A well-formed manifest for ``path`` (forged: anyone can write one), with ``changes`` applied."""
-    from stance.artefacts import SCHEMA_VERSION, sha256_file
+    from stance.files import sha256_file
+    from stance.persist import SCHEMA_VERSION
 
     manifest = {"schema_version": SCHEMA_VERSION, "task": "demo",
                 "payload": {"file": path.name, "sha256": sha256_file(path)}}
@@ -361,7 +362,7 @@ def _write_manifest(path: Path, **changes: Any) -> None:
 
 def artefact_cases(folder: Path, marker: Path) -> list[tuple[str, Path, bool]]:
     """Make damaged and hostile artefacts in ``folder``: (name, payload path, trusted) triples."""
-    from stance.artefacts import save
+    from stance.persist import save
 
     model = _small_model()
     hostile = pickle.dumps(_Marker(str(marker)))
@@ -454,7 +455,7 @@ def artefact_cases(folder: Path, marker: Path) -> list[tuple[str, Path, bool]]:
 
 def run_artefacts(base: Path) -> tuple[list[Outcome], int]:
     """Load every damaged or hostile artefact; outcomes and how many times injected code ran."""
-    from stance.artefacts import ArtefactError, load
+    from stance.persist import ArtefactError, load
     from stance.cli import main
 
     folder = base / "artefacts"

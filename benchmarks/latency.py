@@ -17,7 +17,7 @@ import numpy as np
 
 from stance import classify
 from stance.files import iter_json_records
-from stance.segment import syllables
+from stance.text.segment import syllables
 
 
 def articles(path: Path, n: int, low: int = 380, high: int = 420) -> list[str]:

@@ -24,11 +24,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
-from stance.data import read_labelled
-from stance.evaluate import cross_validate, metrics, paired_bootstrap
+from stance.training.data import read_labelled
+from stance.evaluation.metrics import metrics
+from stance.evaluation.protocols import cross_validate
+from stance.evaluation.stats import paired_bootstrap
 from stance.files import atomic_write, to_jsonable
-from stance.models import StanceClassifier
-from stance.segment import TOKEN_PATTERN
+from stance.estimators.stance_classifier import StanceClassifier
+from stance.text.segment import TOKEN_PATTERN
 
 DATA = Path("../shared/data")
 

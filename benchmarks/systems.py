@@ -305,7 +305,7 @@ class SklearnTfidfSVC(System):
 class Stance(System):
     """This project: the shipped topic model's configuration trained and saved through ``stance``'s API.
 
-    Uses ``stance.train.topic_model()`` (the configuration ``stance train --task topic`` ships; a
+    Uses ``stance.training.configs.topic_model()`` (the configuration ``stance train --task topic`` ships; a
     scikit-learn estimator: ``fit(texts, labels)``, ``predict(texts)``), ``stance.save(model, path,
     task="topic")`` and ``stance.load(path, trusted=True)``. If any of these names is missing the system
     reports "not available: <reason>".
@@ -313,7 +313,7 @@ class Stance(System):
 
     name = "stance"
     description = (
-        "stance.train.topic_model(), the shipped topic configuration (cleaning, TF-IDF syllable 1-2-grams, "
+        "stance.training.configs.topic_model(), the shipped topic configuration (cleaning, TF-IDF syllable 1-2-grams, "
         "200k features, calibrated LinearSVC); fit / predict; stance.save / stance.load(trusted=True)"
     )
     cold_start_code = (
@@ -328,7 +328,7 @@ class Stance(System):
     def train(self, texts: list[str], labels: list[str]) -> Any:
         import stance
 
-        from stance.train import topic_model
+        from stance.training.configs import topic_model
 
         return topic_model().fit(texts, labels)
 

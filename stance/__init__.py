@@ -23,15 +23,15 @@ _PUBLIC = {
     "Models": ".api",
     "Passage": ".api",
     "Result": ".api",
-    "load": ".artefacts",
-    "save": ".artefacts",
-    "ArtefactError": ".artefacts",
-    "UntrustedArtefactError": ".artefacts",
+    "load": ".persist",
+    "save": ".persist",
+    "ArtefactError": ".persist",
+    "UntrustedArtefactError": ".persist",
     "STANCE_LABELS": ".labels",
     "TOPIC_LABELS": ".labels",
     "TOPIC_DISPLAY_NAMES": ".labels",
-    "TextClassifier": ".models",
-    "StanceClassifier": ".models",
+    "TextClassifier": ".estimators.text_classifier",
+    "StanceClassifier": ".estimators.stance_classifier",
 }
 
 __all__ = ["__version__", *_PUBLIC]

@@ -25,10 +25,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .clean import PIPELINE, clean, normalize_whitespace
+from .text.clean import clean, normalise
 from .labels import topic_display_name
-from .models import aggregate_stance
-from .segment import passages as cut_passages
+from .estimators.aggregate import aggregate_stance
+from .text.segment import passages as cut_passages
 
 __all__ = ["Passage", "Result", "Models", "classify", "classify_batch", "default_models"]
 
@@ -128,11 +128,11 @@ def default_models() -> Models:
     if _default is None:
         with _lock:
             if _default is None:
-                from .artefacts import PACKAGE_MODELS, load
+                from .persist import PRETRAINED, load
 
                 _default = Models(
-                    topic=load(PACKAGE_MODELS / "topic.joblib"),
-                    stance=load(PACKAGE_MODELS / "stance.joblib"),
+                    topic=load(PRETRAINED / "topic.joblib"),
+                    stance=load(PRETRAINED / "stance.joblib"),
                 )
     return _default
 
@@ -212,7 +212,7 @@ def classify_batch(texts: Iterable[str], *, models: Models | None = None) -> lis
     cleaned = [clean(t) for t in raw]
     # A page whose every line is furniture still gets a result, from its text normalised but not cut
     # (the same for every form of the same text; empty if nothing but markup and control characters).
-    cleaned = [c if c else _normalised(r) for c, r in zip(cleaned, raw)]
+    cleaned = [c if c else normalise(r) for c, r in zip(cleaned, raw)]
     per_doc = [cut_passages(c) or [c] for c in cleaned]
     topic_p = _proba_of_cleaned(m.topic, cleaned)
     flat = [p for doc in per_doc for p in doc]
@@ -227,16 +227,6 @@ def classify_batch(texts: Iterable[str], *, models: Models | None = None) -> lis
         start += len(doc)
         results.append(_result(topic_p[k], topic_classes, doc, P, stance_classes, weights))
     return results
-
-
-_NORMALISING_STEPS = PIPELINE[: PIPELINE.index(normalize_whitespace) + 1]
-
-
-def _normalised(text: str) -> str:
-    """The cleaning steps up to white space (HTML, control characters, Unicode, tone marks), no cuts."""
-    for step in _NORMALISING_STEPS:
-        text = step(text)
-    return text
 
 
 def _proba_of_cleaned(model: Any, texts: list[str]) -> np.ndarray:

@@ -1,14 +1,14 @@
 """Why a model decided what it did: the weights it learned and what they do to one text.
 
 Both models are linear SVMs over features (TF-IDF n-grams, and for stance the ``cues__...`` counts of
-:class:`stance.features.StanceCues`), so a text's score for a label is a sum over the features present
+:class:`stance.features.cues.StanceCues`), so a text's score for a label is a sum over the features present
 in it of *feature value x weight*, plus an intercept. :func:`top_features` lists the largest weights of
 each label (what a model has learned); :func:`feature_contributions` lists the largest terms of that
 sum for one text; :func:`explain` puts them together for one article: its :class:`stance.api.Result`,
 the passages that carry its stance, and the features behind the top passage and behind the topic.
 
-Weights are keyed by *step*: a :class:`stance.models.TextClassifier` has one step, keyed by its labels
-(``"anti"``, ``"The gioi"``); a :class:`stance.models.StanceClassifier` has a relevance step and a
+Weights are keyed by *step*: a :class:`stance.estimators.text_classifier.TextClassifier` has one step, keyed by its labels
+(``"anti"``, ``"The gioi"``); a :class:`stance.estimators.stance_classifier.StanceClassifier` has a relevance step and a
 stance step, keyed ``"relevance:related"``, ``"relevance:unrelated"``, ``"stance:pro"``,
 ``"stance:anti"`` and ``"stance:neutral"`` (``"stance:<label>"`` for all four labels when
 ``two_step=False``). With two labels an SVM has one weight vector, for the second label; the first
@@ -21,7 +21,7 @@ probabilities' exact values.
 
 Examples
 --------
->>> from stance.models import TextClassifier
+>>> from stance.estimators.text_classifier import TextClassifier
 >>> texts = ["Quân Mỹ rút khỏi Iraq", "Đội tuyển thắng trận", "Binh sĩ Mỹ ở Iraq", "Cầu thủ ghi bàn"] * 5
 >>> labels = ["world", "sport", "world", "sport"] * 5
 >>> model = TextClassifier(min_df=1, calibration_folds=2).fit(texts, labels)
@@ -42,7 +42,7 @@ from typing import Any, Mapping
 import numpy as np
 
 from .api import Models, Result, classify
-from .clean import clean
+from .text.clean import clean
 from .labels import topic_display_name
 
 __all__ = [

@@ -47,6 +47,7 @@ __all__ = [
     "json_layout",
     "read_json_records",
     "sha256_file",
+    "sha256_of",
     "to_jsonable",
 ]
 
@@ -111,6 +112,44 @@ def sha256_file(path: str | os.PathLike) -> str:
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sha256_of(path: str | os.PathLike) -> str:
+    """SHA-256 (hex) of a file's bytes, read in 1 MiB chunks; for a folder, of its file list and contents.
+
+    For a folder the digest covers, for every file under it (hidden names skipped, sorted by relative POSIX
+    path), a line ``<sha256 of the file>  <relative path>``; so renaming a file (moving a text to another label)
+    changes it.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    str
+        64 hexadecimal digits.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> _ = p.write_bytes(b"abc")
+    >>> sha256_of(p)[:16]
+    'ba7816bf8f01cfea'
+    """
+    path = Path(path)
+    if not path.is_dir():
+        return sha256_file(path)
+    digest = hashlib.sha256()
+    files = sorted(
+        (p.relative_to(path).as_posix(), p)
+        for p in path.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+    )
+    for rel, p in files:
+        digest.update(f"{sha256_file(p)}  {rel}\n".encode("utf-8"))
     return digest.hexdigest()
 
 

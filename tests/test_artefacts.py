@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from stance import artefacts
-from stance.artefacts import ArtefactError, UntrustedArtefactError, load, read_manifest, save
+from stance import files, persist
+from stance.persist import ArtefactError, UntrustedArtefactError, load, read_manifest, save
 from stance.labels import STANCE_LABELS, TOPIC_LABELS
-from stance.models import TextClassifier
+from stance.estimators.text_classifier import TextClassifier
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data"
@@ -27,9 +27,9 @@ def test_save_writes_payload_and_manifest(tmp_path, small_model):
     manifest = save(small_model, tmp_path / "m.joblib", task="demo", data={"x.jsonl": "ab" * 32}, metrics={"accuracy": 1.0})
     on_disk = json.loads((tmp_path / "m.json").read_text(encoding="utf-8"))
     assert on_disk == manifest
-    assert manifest["schema_version"] == artefacts.SCHEMA_VERSION
+    assert manifest["schema_version"] == persist.SCHEMA_VERSION
     assert manifest["labels"] == ["s", "w"]
-    assert manifest["payload"]["sha256"] == artefacts.sha256_file(tmp_path / "m.joblib")
+    assert manifest["payload"]["sha256"] == files.sha256_file(tmp_path / "m.joblib")
     assert set(manifest["versions"]) >= {"stance", "scikit-learn", "numpy", "python"}
     assert manifest["params"]["C"] == 0.5
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.joblib", "m.json"], "no temporary files left"
@@ -54,7 +54,7 @@ def test_hostile_pickle_is_not_run_without_trust(tmp_path):
     boom.marker = str(marker)
     payload = tmp_path / "evil.joblib"
     payload.write_bytes(pickle.dumps(boom))
-    manifest = {"schema_version": 1, "payload": {"sha256": artefacts.sha256_file(payload)}}
+    manifest = {"schema_version": 1, "payload": {"sha256": files.sha256_file(payload)}}
     (tmp_path / "evil.json").write_text(json.dumps(manifest))
     with pytest.raises(UntrustedArtefactError):
         load(payload)
@@ -94,7 +94,7 @@ def test_failed_save_keeps_previous_file(tmp_path, small_model, monkeypatch):
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(artefacts.joblib, "dump", crash)
+    monkeypatch.setattr(persist.joblib, "dump", crash)
     with pytest.raises(OSError, match="disk full"):
         save(small_model, path, task="demo")
     assert path.read_bytes() == before
@@ -103,17 +103,17 @@ def test_failed_save_keeps_previous_file(tmp_path, small_model, monkeypatch):
 
 @pytest.mark.parametrize("task,labels", [("topic", TOPIC_LABELS), ("stance", STANCE_LABELS)])
 def test_shipped_manifests_match_their_data(task, labels):
-    payload = artefacts.PACKAGE_MODELS / f"{task}.joblib"
+    payload = persist.PRETRAINED / f"{task}.joblib"
     manifest = read_manifest(payload)
     assert manifest["task"] == task
     assert manifest["labels"] == sorted(labels) or manifest["labels"] == list(labels)
-    assert manifest["payload"]["sha256"] == artefacts.sha256_file(payload)
+    assert manifest["payload"]["sha256"] == files.sha256_file(payload)
     if not DATA.exists():
         pytest.skip("../shared/data is not beside the project")
     for rel, sha in manifest["data"].items():
-        assert artefacts.sha256_file(DATA / rel) == sha, f"{rel} changed since the {task} model was trained"
+        assert files.sha256_file(DATA / rel) == sha, f"{rel} changed since the {task} model was trained"
     counts: dict[str, int] = {}
-    from stance.data import read_labelled
+    from stance.training.data import read_labelled
 
     data = read_labelled(DATA / next(iter(manifest["data"])), allow_duplicates=True)
     for label in data.labels:

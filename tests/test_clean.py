@@ -10,7 +10,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from stance import clean as C
+from stance.text import clean as C
+from stance.text import normalize as N
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -173,7 +174,7 @@ UNDERTHESEA_INCONSISTENT = {"lòa", "nòa", "Lòa", "LÒA", "Nòa", "NÒA"}
 def _skeleton(word: str) -> tuple[str, list[int]]:
     letters, tones = [], []
     for ch in word:
-        base, tone = C._VOWEL_TONE.get(ch, (ch, 0))
+        base, tone = N._VOWEL_TONE.get(ch, (ch, 0))
         letters.append(base)
         if tone:
             tones.append(tone)

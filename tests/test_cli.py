@@ -48,11 +48,11 @@ def test_classify_a_folder(tmp_path, capsys):
 
 
 def test_untrusted_model_file_is_refused(tmp_path, capsys):
-    from stance.artefacts import PACKAGE_MODELS
+    from stance.persist import PRETRAINED
 
     copy = tmp_path / "topic.joblib"
-    copy.write_bytes((PACKAGE_MODELS / "topic.joblib").read_bytes())
-    (tmp_path / "topic.json").write_bytes((PACKAGE_MODELS / "topic.json").read_bytes())
+    copy.write_bytes((PRETRAINED / "topic.joblib").read_bytes())
+    (tmp_path / "topic.json").write_bytes((PRETRAINED / "topic.json").read_bytes())
     assert main(["classify", "--topic-model", str(copy), str(SEEDS[0])]) == 2
     assert "trusted" in capsys.readouterr().err
     assert main(["classify", "--trusted", "--topic-model", str(copy), "--format", "jsonl", str(SEEDS[0])]) == 0

@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from stance.data import DataError, DataWarning, LabelledData, read_labelled, sha256_of, validate
+from stance.files import sha256_of
+from stance.training.data import read_labelled
+from stance.training.labelled import DataError, DataWarning, LabelledData
+from stance.training.validation import validate
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 GOOD = ['{"text": "thầy dạy hay", "label": "pos"}', '{"text": "cô nhiệt tình", "label": "pos"}',

@@ -11,8 +11,11 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, GroupKFold
 
-from stance.features import StanceCues, TextVectorizer
-from stance.models import StanceClassifier, TextClassifier, aggregate_stance
+from stance.features.cues import StanceCues
+from stance.features.vectorizer import TextVectorizer
+from stance.estimators.aggregate import aggregate_stance
+from stance.estimators.stance_classifier import StanceClassifier
+from stance.estimators.text_classifier import TextClassifier
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 STANCE_TRAIN = DATA / "stance" / "train.jsonl"
@@ -126,7 +129,7 @@ def test_aggregate_stance(rows, label, evidence):
 @needs_data
 @pytest.mark.parametrize("n_labels", [2, 4])
 def test_fast_calibrated_probabilities_equal_sklearn(passages, n_labels):
-    from stance.models import _calibrated_proba
+    from stance.estimators.calibration import calibrated_proba as _calibrated_proba
 
     texts, labels, _ = passages
     keep = [i for i, label in enumerate(labels) if label in ("pro", "anti", "neutral", "unrelated")[:n_labels]]

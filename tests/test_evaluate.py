@@ -17,9 +17,14 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
 from sklearn.pipeline import Pipeline
 
-from stance.evaluate import (
-    _cm_from_codes, _codes, _scores_from_cm, compare, cross_validate, learning_curve, mcnemar, metrics,
-    paired_bootstrap, reliability,
+from stance.evaluation.metrics import metrics, reliability
+from stance.evaluation.protocols import compare, cross_validate, learning_curve
+from stance.evaluation.stats import (
+    confusion_from_codes as _cm_from_codes,
+    label_codes as _codes,
+    mcnemar,
+    paired_bootstrap,
+    scores_from_confusion as _scores_from_cm,
 )
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "uit_vsfc"

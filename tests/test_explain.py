@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from stance.api import Models, default_models
-from stance.clean import clean
+from stance.text.clean import clean
 from stance.cli import main
 from stance.explain import (
     decision_score,
@@ -19,7 +19,7 @@ from stance.explain import (
     top_features,
     weight_rows,
 )
-from stance.models import TextClassifier
+from stance.estimators.text_classifier import TextClassifier
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "data" / "stance" / "train.jsonl"
@@ -233,7 +233,7 @@ def test_cli_explain_top_features(tmp_path, capsys, passages_model):
     assert out.count("\n  +") == 5 * 3
     assert main(["explain", "--top-features", "--task", "topic", "--n", "2"]) == 0
     assert "The gioi (Thế giới)" in capsys.readouterr().out
-    from stance.artefacts import save
+    from stance.persist import save
 
     path = tmp_path / "m.joblib"
     save(passages_model, path, task="demo")

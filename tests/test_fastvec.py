@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from stance.fastvec import NgramIndex
-from stance.features import TextVectorizer
-from stance.segment import TOKEN_PATTERN
+from stance.features.ngram_index import NgramIndex
+from stance.features.vectorizer import TextVectorizer
+from stance.text.segment import TOKEN_PATTERN
 
 STANCE_TRAIN = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "stance" / "train.jsonl"
 

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from benchmarks import hostile
 from stance import STANCE_LABELS, TOPIC_LABELS, classify
-from stance import clean as C
+from stance.text import clean as C
+from stance.text import normalize as N
 from stance.api import Result, default_models
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,7 +134,7 @@ def test_unicode_bounds_behind_the_mark_pileup_limit():
     # decomposition carries more than 3 marks and no mark decomposes into more than 2 characters.
     marks = [chr(i) for i in range(0x20000) if unicodedata.combining(chr(i))]
     assert max(len(unicodedata.normalize("NFD", m)) for m in marks) <= 2
-    assert max(C._decomposed_marks(chr(i)) for i in range(0x30000)) <= 3
+    assert max(N._decomposed_marks(chr(i)) for i in range(0x30000)) <= 3
     assert not any(unicodedata.combining(chr(i)) for i in range(0x20000, 0x110000))
 
 
@@ -306,7 +307,7 @@ def test_hostile_main_exit_status(monkeypatch, capsys):
 def test_the_battery_marker_pickle_is_live(tmp_path):
     # The "0 injected code ran" count means something only if the hostile payload does run when a
     # caller trusts it: with trusted=True and a forged, matching manifest, loading creates the marker.
-    from stance.artefacts import load
+    from stance.persist import load
 
     marker = tmp_path / "marker"
     payload = tmp_path / "evil.joblib"

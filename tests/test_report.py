@@ -7,8 +7,8 @@ import struct
 
 import pytest
 
-from stance.evaluate import metrics
-from stance.report import write_report
+from stance.evaluation.metrics import metrics
+from stance.evaluation.report import write_report
 
 PNG = b"\x89PNG\r\n\x1a\n"
 

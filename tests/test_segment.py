@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stance.clean import clean
-from stance.segment import paragraphs, passages, sentences, syllables, words
+from stance.text.clean import clean
+from stance.text.segment import paragraphs, passages, sentences, syllables, words
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

@@ -11,8 +11,9 @@ import pytest
 
 from stance.api import default_models
 from stance.cli import main
-from stance.data import DataError, read_labelled
-from stance.suggest import (
+from stance.training.data import read_labelled
+from stance.training.labelled import DataError
+from stance.training.suggest import (
     UnlabelledText,
     read_unlabelled,
     split_passages,

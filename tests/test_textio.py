@@ -20,14 +20,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from stance import textio
-from stance.textio import (
-    DocumentError,
-    DocumentRecord,
-    decode_document,
-    iter_documents,
-    read_document,
-)
+from stance.text import io as textio
+from stance.text.decode import DocumentError, decode_document
+from stance.text.io import DocumentRecord, iter_documents, read_document
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
 

@@ -14,8 +14,8 @@ import pytest
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedGroupKFold
 
-from stance.data import read_labelled
-from stance.train import stance_model, topic_model
+from stance.training.data import read_labelled
+from stance.training.configs import stance_model, topic_model
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 

@@ -1,0 +1,63 @@
+"""The ``stance`` command: a thin layer of argparse sub-commands over the library.
+
+``main(argv) -> int`` is the console script's entry point. Each verb is a module of this package with
+``HELP``, ``add_arguments(parser)`` and ``run(args) -> int``, registered in :data:`VERBS`; to add a verb,
+write such a module and add its name there.
+
+Examples
+--------
+>>> main(["classify", "--format", "jsonl", "seeds/000_4dc289d512b6f0d6.txt"])  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+__all__ = ["VERBS", "build_parser", "main"]
+
+VERBS = ("classify", "train", "evaluate", "explain", "suggest")
+"""The sub-commands, in the order ``stance --help`` lists them; each is the module ``stance.cli.<verb>``."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``stance`` argument parser, with one sub-parser per verb (its module's ``run`` as ``args.run``)."""
+    from .. import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="stance",
+        description="Topic and stance toward US military presence abroad in Vietnamese news.",
+    )
+    parser.add_argument("--version", action="version", version=f"stance {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name in VERBS:
+        verb = importlib.import_module(f"{__name__}.{name}")
+        p = sub.add_parser(name, help=verb.HELP, description=verb.HELP)
+        verb.add_arguments(p)
+        p.set_defaults(run=verb.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``stance`` command with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    Exit status: 0 success, 1 some input could not be processed (the output says which), 2 bad usage
+    or an error that stopped the command (the message says what).
+    """
+    from ..persist import ArtefactError
+    from ..training.labelled import DataError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (ArtefactError, DataError, FileNotFoundError, ValueError) as e:
+        print(f"stance {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

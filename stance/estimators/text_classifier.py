@@ -1,0 +1,199 @@
+"""A text classifier for any label set: :class:`TextClassifier`.
+
+It takes raw texts and clean them once (``clean=True``; ``predict_proba_cleaned`` skips
+that for text already passed through :func:`stance.text.clean.clean`, as :func:`stance.classify` does), follow
+scikit-learn's conventions (keyword-only constructor storing its arguments, learned attributes ending
+in ``_``, ``clone``/``get_params``/pickle/``GridSearchCV`` work) and return calibrated probabilities
+that sum to 1: a linear SVM's scores are mapped to probabilities by Platt scaling fitted on
+cross-validated scores (:class:`sklearn.calibration.CalibratedClassifierCV`).
+
+Examples
+--------
+>>> texts = ["Quân Mỹ rút khỏi Iraq", "Đội tuyển thắng trận", "Binh sĩ Mỹ ở Iraq", "Cầu thủ ghi bàn"] * 5
+>>> labels = ["world", "sport", "world", "sport"] * 5
+>>> model = TextClassifier(min_df=1, calibration_folds=2).fit(texts, labels)
+>>> model.predict(["Quân Mỹ ở Iraq"]).tolist()
+['world']
+>>> round(float(model.predict_proba(["Cầu thủ"]).sum()), 6)
+1.0
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ..features.combined import make_features, transform_features
+from ..text.clean import clean as clean_text
+from ..validation import check_texts
+from .calibration import calibrated_proba, fit_calibrated_svm
+from .decision import cross_validated_weights
+
+__all__ = ["TextClassifier"]
+
+
+def _cleaned(texts: list[str], do_clean: bool) -> list[str]:
+    return [clean_text(t) for t in texts] if do_clean else texts
+
+
+class TextClassifier(ClassifierMixin, BaseEstimator):
+    """TF-IDF n-grams (plus optional stance cues) and a calibrated linear SVM, for any label set.
+
+    Parameters
+    ----------
+    tokens : {"syllables", "words"}, default="syllables"
+        Tokens of the TF-IDF features (see :class:`stance.features.vectorizer.TextVectorizer`).
+    ngram_range : tuple of int, default=(1, 2)
+        n-gram range of the TF-IDF features.
+    min_df : int or float, default=2
+        Minimum document frequency of an n-gram.
+    max_features : int or None, default=None
+        Keep at most this many n-grams, the most frequent (bounds the artefact size).
+    sublinear_tf : bool, default=True
+        ``1 + log(tf)`` term weighting.
+    cues : bool, default=False
+        Add :class:`stance.features.cues.StanceCues` to the features.
+    C : float, default=0.5
+        Inverse regularisation strength of the SVM.
+    class_weight : {"balanced"} or dict or None, default=None
+        Class weights of the SVM; ``"balanced"`` for imbalanced data.
+    calibration : {"sigmoid", "isotonic"}, default="sigmoid"
+        How decision scores become probabilities.
+    calibration_folds : int, default=3
+        Folds whose held-out scores fit the calibration.
+    tune_decision : bool, default=False
+        Learn per-label decision weights maximising macro-F1 on out-of-fold probabilities (see
+        :attr:`StanceClassifier.decision_weights_`); helps rare labels. Costs ``calibration_folds``
+        extra fits.
+    clean : bool, default=True
+        Clean raw text first (:func:`stance.text.clean.clean`).
+    n_jobs : int or None, default=None
+        Processes for the calibration folds' SVM fits (-1: all cores). The fitted model is the same.
+    random_state : int, default=0
+        Seed for the folds and the SVM.
+
+    Attributes
+    ----------
+    classes_ : ndarray of str
+        The labels, in the column order of :meth:`predict_proba`.
+    features_ : sklearn.pipeline.FeatureUnion
+        The fitted feature extractors.
+    calibrated_ : sklearn.calibration.CalibratedClassifierCV
+        The SVM (fitted on all data) and its calibrators.
+    decision_weights_ : ndarray of float
+        :meth:`predict` returns ``argmax(predict_proba(X) * decision_weights_)``; all ones unless
+        ``tune_decision=True``.
+    """
+
+    def __init__(
+        self,
+        *,
+        tokens: str = "syllables",
+        ngram_range: tuple[int, int] = (1, 2),
+        min_df: int | float = 2,
+        max_features: int | None = None,
+        sublinear_tf: bool = True,
+        cues: bool = False,
+        C: float = 0.5,
+        class_weight: str | dict | None = None,
+        calibration: str = "sigmoid",
+        calibration_folds: int = 3,
+        tune_decision: bool = False,
+        clean: bool = True,
+        n_jobs: int | None = None,
+        random_state: int = 0,
+    ) -> None:
+        self.tune_decision = tune_decision
+        self.n_jobs = n_jobs
+        self.tokens = tokens
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+        self.max_features = max_features
+        self.sublinear_tf = sublinear_tf
+        self.cues = cues
+        self.C = C
+        self.class_weight = class_weight
+        self.calibration = calibration
+        self.calibration_folds = calibration_folds
+        self.clean = clean
+        self.random_state = random_state
+
+    def fit(
+        self, X: Iterable[str], y: Sequence[str], groups: Sequence[object] | None = None
+    ) -> "TextClassifier":
+        """Fit features, SVM and calibration.
+
+        Parameters
+        ----------
+        X : list of str
+            Texts.
+        y : list of str
+            Their labels (at least two distinct, each seen at least twice).
+        groups : list, optional
+            Group of each text (e.g. the article a passage comes from): calibration folds keep a group
+            together, so the calibration is fitted on scores of texts unlike those the SVM saw.
+
+        Returns
+        -------
+        self
+        """
+        texts = check_texts(X)
+        y_arr = np.asarray(y)
+        if len(texts) != len(y_arr):
+            raise ValueError(f"X has {len(texts)} texts but y has {len(y_arr)} labels")
+        if len(np.unique(y_arr)) < 2:
+            raise ValueError(f"need at least two distinct labels, got {np.unique(y_arr).tolist()}")
+        self.features_ = make_features(
+            tokens=self.tokens, ngram_range=self.ngram_range, min_df=self.min_df,
+            max_features=self.max_features, sublinear_tf=self.sublinear_tf, cues=self.cues,
+        )
+        Z = self.features_.fit_transform(_cleaned(texts, self.clean))
+        self.calibrated_ = fit_calibrated_svm(
+            Z, y_arr, C=self.C, class_weight=self.class_weight, calibration=self.calibration,
+            folds=self.calibration_folds, groups=groups, random_state=self.random_state, n_jobs=self.n_jobs,
+        )
+        self.classes_ = self.calibrated_.classes_
+        self.decision_weights_ = np.ones(len(self.classes_))
+        if self.tune_decision:
+            g = None if groups is None else np.asarray(groups)
+            self.decision_weights_ = cross_validated_weights(self, texts, y_arr, g, self.classes_)
+        return self
+
+    def transform_features(self, X: Iterable[str]):
+        """The feature matrix the SVM sees (sparse, one row per text)."""
+        check_is_fitted(self, "calibrated_")
+        return transform_features(self.features_, _cleaned(check_texts(X), self.clean))
+
+    def predict_proba_cleaned(self, X: Iterable[str]) -> np.ndarray:
+        """As :meth:`predict_proba`, for texts already cleaned by :func:`stance.text.clean.clean`."""
+        check_is_fitted(self, "calibrated_")
+        return calibrated_proba(self.calibrated_, transform_features(self.features_, check_texts(X)))
+
+    def decision_function(self, X: Iterable[str]) -> np.ndarray:
+        """Uncalibrated SVM scores, shape ``(n_texts, n_classes)`` (``(n_texts,)`` for two classes)."""
+        return self.calibrated_.calibrated_classifiers_[0].estimator.decision_function(
+            self.transform_features(X)
+        )
+
+    def predict_proba(self, X: Iterable[str]) -> np.ndarray:
+        """Calibrated probabilities, shape ``(n_texts, n_classes)``, rows sum to 1."""
+        return calibrated_proba(self.calibrated_, self.transform_features(X))
+
+    def predict(self, X: Iterable[str]) -> np.ndarray:
+        """Label of each text: ``argmax(predict_proba(X) * decision_weights_)``."""
+        weights = getattr(self, "decision_weights_", None)
+        P = self.predict_proba(X)
+        return self.classes_[np.argmax(P if weights is None else P * weights, axis=1)]
+
+    def feature_names(self) -> np.ndarray:
+        """Names of the feature columns (n-grams, then ``cues__...``)."""
+        check_is_fitted(self, "calibrated_")
+        return self.features_.get_feature_names_out()
+
+    def coefficients(self) -> np.ndarray:
+        """SVM weights, shape ``(n_classes, n_features)`` (one row, for the second class, when binary)."""
+        check_is_fitted(self, "calibrated_")
+        return self.calibrated_.calibrated_classifiers_[0].estimator.coef_

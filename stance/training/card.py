@@ -1,0 +1,81 @@
+"""Model cards: a Markdown page beside each model, written from its manifest.
+
+Examples
+--------
+>>> import pathlib, tempfile
+>>> manifest = {"task": "demo", "estimator": "stance.estimators.text_classifier.TextClassifier",
+...             "created": "2026-01-01T00:00:00+00:00", "versions": {"stance": "0.1.0", "scikit-learn": "1.9.1"},
+...             "labels": ["a", "b"], "metrics": {"accuracy": 0.75, "per_class": {"a": {"f1": 0.8}}}}
+>>> card = write_model_card(pathlib.Path(tempfile.mkdtemp()) / "m.joblib", manifest)
+>>> "| a |  | – | – | 0.8000 |" in card.read_text(encoding="utf-8")
+True
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..files import atomic_write
+
+__all__ = ["write_model_card"]
+
+
+def _fmt(x: Any) -> str:
+    return "–" if x is None else f"{x:.4f}" if isinstance(x, float) else str(x)
+
+
+def write_model_card(model_path: str | os.PathLike, manifest: Mapping[str, Any]) -> Path:
+    """Write a Markdown model card beside the model (same stem, ``.md``) from its manifest."""
+    m = manifest.get("metrics", {})
+    lines = [
+        f"# Model card: {manifest['task']}",
+        "",
+        f"- Estimator: `{manifest['estimator']}`",
+        f"- Created: {manifest['created']} with stance {manifest['versions']['stance']}, "
+        f"scikit-learn {manifest['versions']['scikit-learn']}",
+        f"- Data: {manifest.get('data_description', '')}",
+        *[f"  - `{name}` sha256 `{sha}`" for name, sha in manifest.get("data", {}).items()],
+        f"- Examples: {manifest.get('n_examples')}",
+        "",
+        "## Labels",
+        "",
+        "| label | examples | CV precision | CV recall | CV F1 |",
+        "|---|---|---|---|---|",
+    ]
+    per_class = m.get("per_class", {})
+    for label in manifest["labels"]:
+        pc = per_class.get(label, {})
+        lines.append(
+            f"| {label} | {manifest.get('label_counts', {}).get(label, '')} | {_fmt(pc.get('precision'))} "
+            f"| {_fmt(pc.get('recall'))} | {_fmt(pc.get('f1'))} |"
+        )
+    proto = m.get("protocol", {})
+    lines += [
+        "",
+        "## Cross-validated metrics (training data only)",
+        "",
+        f"Protocol: {proto.get('kind', '')} {proto.get('n_splits', '')}-fold"
+        f"{' grouped' if proto.get('grouped') else ''}, seed {proto.get('random_state', '')}.",
+        "",
+        f"- accuracy {_fmt(m.get('accuracy'))}",
+        f"- macro-F1 {_fmt(m.get('macro_f1'))}",
+        *([f"- F_avg (mean F1 of pro and anti) {_fmt(m.get('f_avg'))}"] if m.get("f_avg") is not None else []),
+        *([f"- expected calibration error {_fmt(m.get('ece'))}"] if m.get("ece") is not None else []),
+        f"- fit time {m.get('fit_seconds')} s",
+        "",
+        "## Parameters",
+        "",
+        "```",
+        *[f"{k} = {v}" for k, v in sorted(manifest.get("params", {}).items())],
+        "```",
+        "",
+        "## Intended use",
+        "",
+        "Classifying Vietnamese text like the training data (same genre, era and label definitions). "
+        "Cross-validated figures estimate quality on such text; text from other sources or years can "
+        "score lower. Probabilities are calibrated on held-out folds of the training data.",
+        "",
+    ]
+    return atomic_write(Path(model_path).with_suffix(".md"), "\n".join(lines))

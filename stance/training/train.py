@@ -1,0 +1,193 @@
+"""Training: the default topic and stance models from ``../shared/data``, and models on your own data.
+
+:func:`train_default` rebuilds a shipped model (``stance train --task topic`` / ``--task stance``);
+:func:`train` fits a :class:`~stance.estimators.text_classifier.TextClassifier` on any labelled file that
+:func:`stance.training.data.read_labelled` reads. Both cross-validate on the training data only, write the
+artefact with its manifest (:func:`stance.persist.save`) and a model card beside it.
+
+Examples
+--------
+>>> import pathlib, tempfile, json
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> rows = [{"text": t, "label": l} for t, l in [("quân Mỹ ở Iraq", "a"), ("bóng đá", "b")] * 6]
+>>> _ = (d / "train.jsonl").write_text("\\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
+>>> manifest = train(d / "train.jsonl", d / "model.joblib", task="demo", cv_folds=2, min_df=1)
+>>> manifest["labels"], sorted(p.name for p in d.iterdir())
+(['a', 'b'], ['model.joblib', 'model.json', 'model.md', 'train.jsonl'])
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+from typing import Any, Mapping
+
+from ..estimators.text_classifier import TextClassifier
+from ..evaluation.protocols import cross_validate
+from ..persist import save
+from .card import write_model_card
+from .configs import DEFAULT_DATA_DIR, DEFAULT_TASKS
+from ..files import sha256_of
+from .data import read_labelled
+from .labelled import LabelledData
+
+__all__ = ["train", "train_default"]
+
+
+def _fit_and_save(
+    model: Any,
+    data: LabelledData,
+    out: Path,
+    *,
+    task: str,
+    groups_field: str | None,
+    cv_folds: int,
+    data_files: Mapping[str, str],
+    description: str,
+) -> dict[str, Any]:
+    texts, labels = list(data.texts), list(data.labels)
+    groups = list(data.meta_field(groups_field)) if groups_field else None
+    t0 = time.perf_counter()
+    cv = cross_validate(
+        model, texts, labels, groups=groups, n_splits=cv_folds, stance=task == "stance", n_bootstrap=200
+    )
+    cv_seconds = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    if groups is not None:
+        model.fit(texts, labels, groups=groups)
+    else:
+        model.fit(texts, labels)
+    fit_seconds = time.perf_counter() - t0
+    m = cv["metrics"]
+    metrics = {
+        "protocol": cv["protocol"],
+        "accuracy": m["accuracy"],
+        "macro_f1": m["macro_f1"],
+        "f_avg": m.get("f_avg"),
+        "per_class": m["per_class"],
+        "ci95": m.get("ci"),
+        "ece": (m.get("calibration") or {}).get("ece"),
+        "fit_seconds": round(fit_seconds, 1),
+        "cv_seconds": round(cv_seconds, 1),
+    }
+    manifest = save(
+        model,
+        out,
+        task=task,
+        data=data_files,
+        metrics=metrics,
+        extra={"data_description": description, "n_examples": len(texts), "label_counts": data.label_counts()},
+    )
+    write_model_card(out, manifest)
+    return manifest
+
+
+def train_default(
+    task: str, *, data_dir: str | os.PathLike = DEFAULT_DATA_DIR, out: str | os.PathLike | None = None
+) -> dict[str, Any]:
+    """Rebuild a default model from ``data_dir`` and write it (with manifest and card) to ``out``.
+
+    Parameters
+    ----------
+    task : {"topic", "stance"}
+        Which default model.
+    data_dir : path-like
+        The shared data folder (``../shared/data`` from the project root).
+    out : path-like, optional
+        Where to write; default ``stance/pretrained/<task>.joblib`` under the current directory.
+
+    Returns
+    -------
+    dict
+        The manifest written.
+    """
+    if task not in DEFAULT_TASKS:
+        raise ValueError(f"task must be one of {sorted(DEFAULT_TASKS)}, got {task!r}")
+    spec = DEFAULT_TASKS[task]
+    path = Path(data_dir) / spec["data"]
+    data = read_labelled(path, allow_duplicates=True)
+    unknown = sorted(set(data.labels) - set(spec["labels"]))
+    if unknown:
+        raise ValueError(f"{path}: labels {unknown} are not labels of the {task} task")
+    out_path = Path(out) if out is not None else Path("stance") / "pretrained" / f"{task}.joblib"
+    return _fit_and_save(
+        spec["make"](),
+        data,
+        out_path,
+        task=task,
+        groups_field=spec["groups"],
+        cv_folds=spec["cv_folds"],
+        data_files={spec["data"]: sha256_of(path)},
+        description=spec["description"],
+    )
+
+
+def train(
+    data: str | os.PathLike,
+    out: str | os.PathLike,
+    *,
+    task: str = "custom",
+    text_field: str = "text",
+    label_field: str = "label",
+    format: str | None = None,
+    group_field: str | None = None,
+    cv_folds: int = 5,
+    allow_duplicates: bool = False,
+    ngram_range: tuple[int, int] = (1, 2),
+    min_df: int = 2,
+    C: float = 0.5,
+    class_weight: str | None = "balanced",
+) -> dict[str, Any]:
+    """Train a :class:`~stance.estimators.text_classifier.TextClassifier` on your own labelled data.
+
+    The data is read and validated first (:func:`stance.training.data.read_labelled`: errors name the file,
+    the line and the problem, and nothing is written when it fails); then the model is
+    cross-validated, fitted on all the data and written to ``out`` with its manifest and a model
+    card (``.md``) beside it.
+
+    Parameters
+    ----------
+    data : path-like
+        JSON Lines, CSV/TSV, or a folder with one sub-folder of ``.txt`` files per label.
+    out : path-like
+        The model file to write (``*.joblib``).
+    task : str, default="custom"
+        A name for the task, recorded in the manifest.
+    text_field, label_field : str
+        Field (or column) names.
+    format : {"jsonl", "csv", "tsv", "folder"}, optional
+        Inferred from the path when omitted.
+    group_field : str, optional
+        A field grouping related texts (e.g. ``doc_id``): folds keep each group together.
+    cv_folds : int, default=5
+        Cross-validation folds for the recorded metrics.
+    allow_duplicates : bool, default=False
+        Accept repeated texts (with a warning) instead of failing.
+    ngram_range, min_df, C, class_weight
+        Passed to :class:`~stance.estimators.text_classifier.TextClassifier`, which also tunes its decision weights for
+        macro-F1 (``tune_decision=True``).
+
+    Returns
+    -------
+    dict
+        The manifest written.
+    """
+    path = Path(data)
+    labelled = read_labelled(
+        path, text_field=text_field, label_field=label_field, format=format, allow_duplicates=allow_duplicates
+    )
+    model = TextClassifier(
+        ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight, tune_decision=True
+    )
+    files = {path.name: sha256_of(path)}
+    return _fit_and_save(
+        model,
+        labelled,
+        Path(out),
+        task=task,
+        groups_field=group_field,
+        cv_folds=cv_folds,
+        data_files=files,
+        description=f"user data from {path.name}",
+    )
