@@ -147,14 +147,18 @@ def api_cases() -> list[tuple[str, Callable[[], Any]]]:
     ]
 
 
-def check_result(result: Any, models: Any) -> str | None:
-    """None if ``result`` is a well-formed Result for ``models``, else what is wrong."""
+def check_result(result: Any, topic_model: Any, stance_model: Any) -> str | None:
+    """None if ``result`` is a well-formed Result for the two models, else what is wrong."""
     from stance.api import Result
 
     if not isinstance(result, Result):
         return f"returned {type(result).__name__}, not Result"
-    topic_labels = [str(c) for c in models.topic.classes_]
-    stance_labels = [str(c) for c in models.stance.classes_]
+    from stance.labels import display_order
+
+    topic_labels = [str(c) for c in topic_model.classes_]
+    stance_labels = [str(c) for c in stance_model.classes_]
+    topic_labels = [topic_labels[k] for k in display_order(topic_labels)]
+    stance_labels = [stance_labels[k] for k in display_order(stance_labels)]
     if result.topic not in topic_labels or list(result.topic_scores) != topic_labels:
         return f"topic {result.topic!r} / scores {list(result.topic_scores)} not over {topic_labels}"
     if result.stance not in stance_labels or list(result.stance_scores) != stance_labels:
@@ -175,11 +179,11 @@ def check_result(result: Any, models: Any) -> str | None:
     return None
 
 
-def run_api(models: Any = None, *, names: Sequence[str] | None = None) -> list[Outcome]:
+def run_api(*, names: Sequence[str] | None = None) -> list[Outcome]:
     """Feed every API case to :func:`stance.classify` (optionally only those in ``names``)."""
-    from stance.api import classify, default_models
+    from stance.api import classify, pretrained_model
 
-    models = models or default_models()
+    topic_model, stance_model = pretrained_model("topic"), pretrained_model("stance")
     outcomes = []
     for name, make in api_cases():
         if names is not None and name not in names:
@@ -187,7 +191,7 @@ def run_api(models: Any = None, *, names: Sequence[str] | None = None) -> list[O
         value = make()
         start = time.perf_counter()
         try:
-            result = classify(value, models=models)
+            result = classify(value, topic_model=topic_model, stance_model=stance_model)
         except (TypeError, ValueError) as e:
             seconds = time.perf_counter() - start
             handled = bool(str(e)) and seconds <= API_SECONDS_LIMIT
@@ -199,7 +203,7 @@ def run_api(models: Any = None, *, names: Sequence[str] | None = None) -> list[O
             outcomes.append(Outcome("api", name, False, detail, seconds, crashed=True))
         else:
             seconds = time.perf_counter() - start
-            problem = check_result(result, models)
+            problem = check_result(result, topic_model, stance_model)
             if problem is None and seconds > API_SECONDS_LIMIT:
                 problem = f"too slow ({seconds:.0f} s > {API_SECONDS_LIMIT:.0f} s)"
             detail = problem or f"Result: {result.topic} / {result.stance}, {len(result.passages)} passage(s)"

@@ -24,13 +24,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
-from stance.training.data import read_labelled
+from stance.estimators.pipeline import with_cleaner
+from stance.estimators.stance_classifier import StanceClassifier
 from stance.evaluation.metrics import metrics
 from stance.evaluation.protocols import cross_validate
 from stance.evaluation.stats import paired_bootstrap
 from stance.files import atomic_write, to_jsonable
-from stance.estimators.stance_classifier import StanceClassifier
 from stance.text.segment import TOKEN_PATTERN
+from stance.training.configs import stance_model
+from stance.training.data import read_labelled
 
 DATA = Path("../shared/data")
 
@@ -53,17 +55,17 @@ def stance_ladder() -> list[tuple[str, Any]]:
         ("+ syllable 1-3-grams, sublinear tf, one-letter syllables kept",
          make_pipeline(TfidfVectorizer(**tfidf), LinearSVC(C=0.3))),
         ("+ class-balanced weights", make_pipeline(TfidfVectorizer(**tfidf), LinearSVC(C=0.3, class_weight="balanced"))),
-        ("+ cleaning, Platt calibration", StanceClassifier(two_step=False, tune_decision=False)),
-        ("+ decision weights tuned by inner CV", StanceClassifier(two_step=False)),
-        ("+ relevance step before the stance step (shipped)", StanceClassifier()),
+        ("+ cleaning, Platt calibration", with_cleaner(StanceClassifier(two_step=False, tune_decision=False))),
+        ("+ decision weights tuned by inner CV", with_cleaner(StanceClassifier(two_step=False))),
+        ("+ relevance step before the stance step (shipped)", stance_model()),
     ]
 
 
 def stance_variants() -> list[tuple[str, Any]]:
     """Ideas tried on top of the shipped configuration and left out (``--variants``)."""
     return [
-        ("shipped + stance cue and negation features", StanceClassifier(cues=True)),
-        ("shipped + syllable 1-2-grams instead of 1-3", StanceClassifier(ngram_range=(1, 2))),
+        ("shipped + stance cue and negation features", with_cleaner(StanceClassifier(cues=True))),
+        ("shipped + syllable 1-2-grams instead of 1-3", with_cleaner(StanceClassifier(ngram_range=(1, 2)))),
     ]
 
 
@@ -76,7 +78,7 @@ def _fmt_ci(m: dict, name: str) -> str:
 
 
 def run_topic(data_dir: Path, limit: int | None) -> dict[str, Any]:
-    from stance.api import default_models
+    from stance.api import pretrained_model
 
     train = read_labelled(data_dir / "vntc/train.jsonl.xz", allow_duplicates=True)
     test = read_labelled(data_dir / "vntc/test.jsonl.xz", allow_duplicates=True)
@@ -92,7 +94,7 @@ def run_topic(data_dir: Path, limit: int | None) -> dict[str, Any]:
     baseline = topic_baseline().fit(tr_x_nfc, tr_y)
     fit_s = time.perf_counter() - t0
     base_pred = baseline.predict(te_x_nfc).tolist()
-    model = default_models().topic
+    model = pretrained_model("topic")
     t0 = time.perf_counter()
     proba = model.predict_proba(te_x)
     pred_s = time.perf_counter() - t0

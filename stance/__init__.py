@@ -19,19 +19,21 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "classify": ".api",
     "classify_batch": ".api",
-    "default_models": ".api",
-    "Models": ".api",
+    "pretrained_model": ".api",
     "Passage": ".api",
     "Result": ".api",
     "load": ".persist",
     "save": ".persist",
     "ArtefactError": ".persist",
     "UntrustedArtefactError": ".persist",
+    "DataError": ".training.labelled",
+    "DocumentError": ".text.decode",
     "STANCE_LABELS": ".labels",
     "TOPIC_LABELS": ".labels",
     "TOPIC_DISPLAY_NAMES": ".labels",
     "TextClassifier": ".estimators.text_classifier",
     "StanceClassifier": ".estimators.stance_classifier",
+    "Cleaner": ".text.clean",
 }
 
 __all__ = ["__version__", *_PUBLIC]

@@ -1,9 +1,19 @@
 """The public entry points: :func:`classify` and :func:`classify_batch`, and their results.
 
-Both load the default models shipped in the package once, lazily, on first use (or take models the
-caller loaded with :func:`stance.load`). A document goes through the flow of ``DESIGN.md``: clean ->
-passages -> topic of the whole article, stance of each passage -> the article's stance aggregated
-from its passages, with the passages that carry the decision as evidence.
+Both use the models shipped in the package (:func:`pretrained_model`, loaded once, lazily, thread-safe)
+unless the caller passes its own as ``topic_model=`` / ``stance_model=`` (for instance models loaded with
+:func:`stance.load`). A document goes through the flow of ``docs/CONTRIBUTING.md``: clean -> passages ->
+topic of the whole article, stance of each passage -> the article's stance aggregated from its passages,
+with the passages that carry the decision as evidence.
+
+Cleaning. A model is normally ``Pipeline([("clean", Cleaner(...)), ("classify", estimator)])``. The cleaner
+is run here, by :func:`classify_batch`, once per article: the stance model's cleaner gives the text the
+passages are cut from, the topic model's cleaner the text of the whole article (when the two cleaners are
+equal, as for the shipped models, by ``get_params()``, the article is cleaned once), and the rest of each
+pipeline receives the cleaned text. A model without a leading :class:`~stance.text.clean.Cleaner` (a
+scikit-learn pipeline of your own, a bare estimator) receives text cleaned by the default ``Cleaner()``. An
+article that cleaning cuts to nothing is classified from its text normalised but not cut
+(:func:`stance.text.clean.normalise`).
 
 Examples
 --------
@@ -25,17 +35,18 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .text.clean import clean, normalise
-from .labels import topic_display_name
 from .estimators.aggregate import aggregate_stance
+from .estimators.pipeline import final_estimator, split_cleaner
+from .labels import display_order, topic_display_name
+from .text.clean import Cleaner, normalise
 from .text.segment import passages as cut_passages
 
-__all__ = ["Passage", "Result", "Models", "classify", "classify_batch", "default_models"]
+__all__ = ["Passage", "Result", "classify", "classify_batch", "pretrained_model"]
 
 
 @dataclass(frozen=True)
 class Passage:
-    """One passage of an article and its stance.
+    """One passage of an article and its stance; the evidence of an article's stance is its strongest passages.
 
     Attributes
     ----------
@@ -44,7 +55,7 @@ class Passage:
     text : str
         The cleaned passage.
     stance : str
-        Most probable stance label.
+        Most probable stance label (after the model's decision weights).
     stance_scores : Mapping[str, float]
         Probability of each stance label; sums to 1.
     """
@@ -70,7 +81,8 @@ class Result:
     stance : str
         The article's stance toward US military presence abroad.
     stance_scores : Mapping[str, float]
-        Probability of each stance label for the article; sums to 1.
+        Probability of each stance label for the article (in :data:`stance.labels.STANCE_LABELS` order);
+        sums to 1.
     passages : tuple of Passage
         Every passage, in reading order, with its stance.
     evidence : tuple of Passage
@@ -96,45 +108,31 @@ class Result:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class Models:
-    """A topic model and a stance model used together by :func:`classify`.
-
-    Attributes
-    ----------
-    topic : estimator
-        Predicts topics of whole articles (``predict_proba`` and ``classes_``).
-    stance : estimator
-        Predicts stance probabilities of passages over labels that include ``"unrelated"``.
-    """
-
-    topic: Any
-    stance: Any
-
-
+_TASKS = ("topic", "stance")
 _lock = threading.Lock()
-_default: Models | None = None
+_pretrained: dict[str, Any] = {}
+_DEFAULT_CLEANER = Cleaner()
 
 
-def default_models() -> Models:
-    """The models shipped in the package, loaded on first call and kept.
+def pretrained_model(task: str) -> Any:
+    """The model shipped in the package for ``task`` (``"topic"`` or ``"stance"``), loaded on first call and kept.
 
     Examples
     --------
-    >>> default_models().stance.classes_.tolist()
+    >>> pretrained_model("stance").classes_.tolist()
     ['pro', 'anti', 'neutral', 'unrelated']
     """
-    global _default
-    if _default is None:
+    if task not in _TASKS:
+        raise ValueError(f"task must be one of {_TASKS}, got {task!r}")
+    model = _pretrained.get(task)
+    if model is None:
         with _lock:
-            if _default is None:
+            model = _pretrained.get(task)
+            if model is None:
                 from .persist import PRETRAINED, load
 
-                _default = Models(
-                    topic=load(PRETRAINED / "topic.joblib"),
-                    stance=load(PRETRAINED / "stance.joblib"),
-                )
-    return _default
+                model = _pretrained[task] = load(PRETRAINED / f"{task}.joblib")
+    return model
 
 
 def _check_text(text: object, where: str) -> str:
@@ -145,15 +143,15 @@ def _check_text(text: object, where: str) -> str:
     return text
 
 
-def classify(text: str, *, models: Models | None = None) -> Result:
+def classify(text: str, *, topic_model: Any = None, stance_model: Any = None) -> Result:
     """Topic and stance of one article, with the stance of each of its passages.
 
     Parameters
     ----------
     text : str
         A news article or scraped page (HTML, page furniture and any Unicode form are cleaned).
-    models : Models, optional
-        Models to use instead of the shipped defaults.
+    topic_model, stance_model : estimator, optional
+        Models to use instead of the shipped ones (see the module docstring for how they get their text).
 
     Returns
     -------
@@ -174,18 +172,18 @@ def classify(text: str, *, models: Models | None = None) -> Result:
     >>> [p.stance for p in r.passages] == [r.passages[0].stance]
     True
     """
-    return classify_batch([_check_text(text, "classify")], models=models)[0]
+    return classify_batch([_check_text(text, "classify")], topic_model=topic_model, stance_model=stance_model)[0]
 
 
-def classify_batch(texts: Iterable[str], *, models: Models | None = None) -> list[Result]:
+def classify_batch(texts: Iterable[str], *, topic_model: Any = None, stance_model: Any = None) -> list[Result]:
     """Classify many articles at once (faster than calling :func:`classify` in a loop).
 
     Parameters
     ----------
     texts : iterable of str
         Articles; each must be a non-empty str.
-    models : Models, optional
-        Models to use instead of the shipped defaults.
+    topic_model, stance_model : estimator, optional
+        Models to use instead of the shipped ones.
 
     Returns
     -------
@@ -208,18 +206,20 @@ def classify_batch(texts: Iterable[str], *, models: Models | None = None) -> lis
     raw = [_check_text(t, f"classify_batch: text {k}") for k, t in enumerate(texts)]
     if not raw:
         return []
-    m = models or default_models()
-    cleaned = [clean(t) for t in raw]
-    # A page whose every line is furniture still gets a result, from its text normalised but not cut
-    # (the same for every form of the same text; empty if nothing but markup and control characters).
-    cleaned = [c if c else normalise(r) for c, r in zip(cleaned, raw)]
-    per_doc = [cut_passages(c) or [c] for c in cleaned]
-    topic_p = _proba_of_cleaned(m.topic, cleaned)
-    flat = [p for doc in per_doc for p in doc]
-    stance_p = _proba_of_cleaned(m.stance, flat)
-    topic_classes = [str(c) for c in m.topic.classes_]
-    stance_classes = [str(c) for c in m.stance.classes_]
-    weights = np.asarray(getattr(m.stance, "decision_weights_", np.ones(len(stance_classes))))
+    topic_cleaner, topic_rest = split_cleaner(topic_model if topic_model is not None else pretrained_model("topic"))
+    stance_cleaner, stance_rest = split_cleaner(
+        stance_model if stance_model is not None else pretrained_model("stance")
+    )
+    stance_cleaner = stance_cleaner or _DEFAULT_CLEANER
+    topic_cleaner = topic_cleaner or _DEFAULT_CLEANER
+    stance_texts = _cleaned(stance_cleaner, raw)
+    topic_texts = stance_texts if _same(topic_cleaner, stance_cleaner) else _cleaned(topic_cleaner, raw)
+    per_doc = [cut_passages(c) or [c] for c in stance_texts]
+    topic_p = np.asarray(topic_rest.predict_proba(topic_texts))
+    stance_p = np.asarray(stance_rest.predict_proba([p for doc in per_doc for p in doc]))
+    topic_classes = _ordered([str(c) for c in topic_rest.classes_])
+    stance_classes = _ordered([str(c) for c in stance_rest.classes_])
+    weights = np.asarray(getattr(final_estimator(stance_rest), "decision_weights_", np.ones(len(stance_classes[0]))))
     results = []
     start = 0
     for k, doc in enumerate(per_doc):
@@ -229,40 +229,57 @@ def classify_batch(texts: Iterable[str], *, models: Models | None = None) -> lis
     return results
 
 
-def _proba_of_cleaned(model: Any, texts: list[str]) -> np.ndarray:
-    """Probabilities for cleaned texts, skipping the model's own cleaning when it offers that."""
-    fast = getattr(model, "predict_proba_cleaned", None)
-    return fast(texts) if fast is not None else model.predict_proba(texts)
+def _same(a: Cleaner, b: Cleaner) -> bool:
+    """Whether two cleaners clean alike: equal ``get_params()`` (for a plain Cleaner, whose only parameter is
+    ``steps``, the steps are compared directly: ``get_params`` introspects the constructor on every call)."""
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    return a.steps == b.steps if type(a) is Cleaner else a.get_params() == b.get_params()
 
 
-def _scores(row: np.ndarray, classes: Sequence[str]) -> dict[str, float]:
-    return {c: float(p) for c, p in zip(classes, row)}
+def _cleaned(cleaner: Cleaner, raw: list[str]) -> list[str]:
+    # A page whose every line is furniture still gets a result, from its text normalised but not cut
+    # (the same for every form of the same text; empty if nothing but markup and control characters).
+    return [c if c else normalise(r) for c, r in zip(cleaner.transform(raw), raw)]
+
+
+def _ordered(classes: list[str]) -> tuple[list[str], list[int]]:
+    """The classes and the order their scores are shown in (:func:`stance.labels.display_order`)."""
+    return classes, display_order(classes)
+
+
+def _scores(row: np.ndarray, classes: tuple[list[str], list[int]]) -> dict[str, float]:
+    names, order = classes
+    return {names[k]: float(row[k]) for k in order}
 
 
 def _result(
     topic_row: np.ndarray,
-    topic_classes: Sequence[str],
+    topic_classes: tuple[list[str], list[int]],
     doc: Sequence[str],
     P: np.ndarray,
-    stance_classes: Sequence[str],
+    stance_classes: tuple[list[str], list[int]],
     weights: np.ndarray,
 ) -> Result:
     labels = np.argmax(P * weights, axis=1)
+    names = stance_classes[0]
     passages = tuple(
-        Passage(index=i, text=t, stance=stance_classes[int(labels[i])], stance_scores=_scores(P[i], stance_classes))
+        Passage(index=i, text=t, stance=names[int(labels[i])], stance_scores=_scores(P[i], stance_classes))
         for i, t in enumerate(doc)
     )
     # The article's label is the argmax of its aggregated, calibrated scores. The decision weights were
     # tuned for passages; applied again to an average of passages they would push articles away from
     # neutral, against the guideline's "when unsure between a stance and neutral, choose neutral".
-    article = aggregate_stance(P, stance_classes)
-    topic = topic_classes[int(np.argmax(topic_row))]
+    article = aggregate_stance(P, names)
+    topic = topic_classes[0][int(np.argmax(topic_row))]
     return Result(
         topic=topic,
         topic_name=topic_display_name(topic),
         topic_scores=_scores(topic_row, topic_classes),
         stance=article.label,
-        stance_scores=dict(article.scores),
+        stance_scores={names[k]: article.scores[names[k]] for k in stance_classes[1]},
         passages=passages,
-        evidence=tuple(passages[i] for i in article.evidence),
+        evidence=tuple(passages[i] for i in article.evidence_indices),
     )

@@ -41,14 +41,15 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from .api import Models, Result, classify
-from .text.clean import clean
+from .api import Result, classify, pretrained_model
+from .display import scores_line, shorten
+from .estimators.pipeline import final_estimator, split_cleaner
 from .labels import topic_display_name
+from .text.clean import Cleaner
 
 __all__ = [
     "STANCE_NAMES_VI",
     "decision_score",
-    "Evidence",
     "Explanation",
     "explain",
     "feature_contributions",
@@ -92,7 +93,8 @@ def _svm_intercepts(calibrated: Any) -> dict[str, float]:
 
 
 def _steps(model: Any) -> list[tuple[str, Any]]:
-    """(key prefix, calibrated SVM) of each step of a model."""
+    """(key prefix, calibrated SVM) of each step of a model (of its final estimator, for a pipeline)."""
+    model = final_estimator(model)
     if not hasattr(model, "features_"):
         raise TypeError(
             f"expected a fitted TextClassifier or StanceClassifier (with features_), got {type(model).__name__}"
@@ -121,8 +123,8 @@ def weight_rows(model: Any) -> dict[str, np.ndarray]:
 
     Examples
     --------
-    >>> from stance.api import default_models
-    >>> list(weight_rows(default_models().stance))
+    >>> from stance.api import pretrained_model
+    >>> list(weight_rows(pretrained_model("stance")))
     ['relevance:related', 'relevance:unrelated', 'stance:anti', 'stance:neutral', 'stance:pro']
     """
     rows: dict[str, np.ndarray] = {}
@@ -141,7 +143,7 @@ def _intercepts(model: Any) -> dict[str, float]:
 
 
 def _feature_names(model: Any) -> list[str]:
-    return [_readable(str(n)) for n in model.features_.get_feature_names_out()]
+    return [_readable(str(n)) for n in final_estimator(model).features_.get_feature_names_out()]
 
 
 def top_features(model: Any, *, n: int = 20) -> dict[str, list[tuple[str, float]]]:
@@ -162,8 +164,8 @@ def top_features(model: Any, *, n: int = 20) -> dict[str, list[tuple[str, float]
 
     Examples
     --------
-    >>> from stance.api import default_models
-    >>> tops = top_features(default_models().stance, n=5)
+    >>> from stance.api import pretrained_model
+    >>> tops = top_features(pretrained_model("stance"), n=5)
     >>> sorted(tops)
     ['relevance:related', 'relevance:unrelated', 'stance:anti', 'stance:neutral', 'stance:pro']
     >>> all(w > 0 for pairs in tops.values() for _, w in pairs)
@@ -224,7 +226,10 @@ def feature_contributions(
     rows = weight_rows(model)
     if key not in rows:
         raise ValueError(f"{key!r} is not a weight row of this model; expected one of {sorted(rows)}")
-    x = model.features_.transform([clean(text) or text]).tocsr()
+    cleaner, _ = split_cleaner(model)
+    cleaned = (cleaner or Cleaner()).transform([text])[0] or text
+    features = final_estimator(model).features_
+    x = features.transform([cleaned]).tocsr()
     cols = x.indices
     contrib = np.asarray(x.data, dtype=np.float64) * rows[key][cols]
     keep = contrib != 0
@@ -232,7 +237,7 @@ def feature_contributions(
     order = np.lexsort((cols, -np.abs(contrib)))
     if n is not None:
         order = order[:n]
-    names = model.features_.get_feature_names_out()
+    names = features.get_feature_names_out()
     return [(_readable(str(names[cols[i]])), float(contrib[i])) for i in order]
 
 
@@ -243,36 +248,17 @@ def decision_score(model: Any, text: str, key: str) -> float:
 
 
 @dataclass(frozen=True)
-class Evidence:
-    """A passage that pushed the article's stance.
-
-    Attributes
-    ----------
-    index : int
-        Position of the passage in the article.
-    text : str
-        The passage.
-    probability : float
-        Its probability of the article's stance label.
-    """
-
-    index: int
-    text: str
-    probability: float
-
-
-@dataclass(frozen=True)
 class Explanation:
     """Why one article got its topic and stance.
 
     Attributes
     ----------
     result : stance.api.Result
-        What :func:`stance.classify` returns for the text.
-    evidence : tuple of Evidence
-        The passages that carry the article's stance, strongest first, with their probability of it.
-    passage_index : int or None
-        The top passage (the first evidence passage), whose features are in ``passage_features``.
+        What :func:`stance.classify` returns for the text; its ``evidence`` are the passages that carry the
+        article's stance, strongest first.
+    passage_index : int
+        The top passage (the first evidence passage, or the most probable one of the label when there is no
+        evidence), whose features are in ``passage_features``.
     passage_features : Mapping[str, tuple of (str, float)]
         For each step that decides the article's stance label (see :func:`weight_rows`; e.g.
         ``"relevance:related"`` and ``"stance:anti"``), the features of the top passage with the
@@ -282,8 +268,7 @@ class Explanation:
     """
 
     result: Result
-    evidence: tuple[Evidence, ...]
-    passage_index: int | None
+    passage_index: int
     passage_features: Mapping[str, tuple[tuple[str, float], ...]]
     topic_features: tuple[tuple[str, float], ...]
 
@@ -299,29 +284,23 @@ class Explanation:
         label = r.stance
         lines = [
             f"Chủ đề: {r.topic_name} [{r.topic}] {r.topic_scores[r.topic]:.2f}",
-            f"Lập trường: {STANCE_NAMES_VI.get(label, label)} [{label}] {r.stance_scores[label]:.2f}   ("
-            + " · ".join(f"{k} {v:.2f}" for k, v in r.stance_scores.items())
-            + ")",
+            f"Lập trường: {STANCE_NAMES_VI.get(label, label)} [{label}] {r.stance_scores[label]:.2f}   "
+            f"({scores_line(r.stance_scores)})",
             f"Số đoạn: {len(r.passages)}",
             "",
             f"Các đoạn quyết định lập trường «{STANCE_NAMES_VI.get(label, label)}» (xác suất {label}):",
         ]
-        if not self.evidence:
+        if not r.evidence:
             lines.append("  (không có)")
-        for e in self.evidence:
-            lines.append(f"  [{e.index}] {e.probability:.2f}  {_cut(e.text, width)}")
-        if self.passage_index is not None:
-            lines += ["", f"Đặc trưng của đoạn [{self.passage_index}] (giá trị × trọng số):"]
-            for key, pairs in self.passage_features.items():
-                lines.append(f"  {_step_name(key)}:")
-                lines += _pairs_lines(pairs)
+        for p in r.evidence:
+            lines.append(f"  [{p.index}] {p.stance_scores[label]:.2f}  {shorten(p.text, width)}")
+        lines += ["", f"Đặc trưng của đoạn [{self.passage_index}] (giá trị × trọng số):"]
+        for key, pairs in self.passage_features.items():
+            lines.append(f"  {_step_name(key)}:")
+            lines += _pairs_lines(pairs)
         lines += ["", f"Đặc trưng của chủ đề «{r.topic_name}» (giá trị × trọng số):"]
         lines += _pairs_lines(self.topic_features)
         return "\n".join(lines) + "\n"
-
-
-def _cut(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _step_name(key: str) -> str:
@@ -340,15 +319,17 @@ def _pairs_lines(pairs: tuple[tuple[str, float], ...]) -> list[str]:
     return [f"    {c:+.2f}  {name}" for name, c in pairs]
 
 
-def explain(text: str, *, models: Models | None = None, n: int = 10) -> Explanation:
+def explain(text: str, *, topic_model: Any = None, stance_model: Any = None, n: int = 10) -> Explanation:
     """Classify one article and say why: evidence passages and the features behind the decisions.
 
     Parameters
     ----------
     text : str
         A news article or scraped page, as for :func:`stance.classify`.
-    models : Models, optional
-        Models to use instead of the shipped defaults.
+    topic_model, stance_model : estimator, optional
+        Models to use instead of the shipped ones (linear: a pipeline ending in a
+        :class:`~stance.estimators.text_classifier.TextClassifier` or
+        :class:`~stance.estimators.stance_classifier.StanceClassifier`).
     n : int, default=10
         Features listed for the top passage (per step) and for the topic.
 
@@ -372,30 +353,22 @@ def explain(text: str, *, models: Models | None = None, n: int = 10) -> Explanat
     """
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
-    if models is None:
-        from .api import default_models
-
-        models = default_models()
-    result = classify(text, models=models)
+    topic_model = topic_model if topic_model is not None else pretrained_model("topic")
+    stance_model = stance_model if stance_model is not None else pretrained_model("stance")
+    result = classify(text, topic_model=topic_model, stance_model=stance_model)
     label = result.stance
-    evidence = tuple(Evidence(p.index, p.text, float(p.stance_scores[label])) for p in result.evidence)
-    if evidence:
-        top = result.passages[evidence[0].index]
-    elif result.passages:
+    if result.evidence:
+        top = result.evidence[0]
+    else:  # no passage is at least half as probable as the strongest one: take the strongest
         top = max(result.passages, key=lambda p: (p.stance_scores[label], -p.index))
-    else:  # pragma: no cover - classify always returns at least one passage
-        top = None
-    passage_features: dict[str, tuple[tuple[str, float], ...]] = {}
-    if top is not None:
-        for key in _step_keys(models.stance, label):
-            passage_features[key] = tuple(feature_contributions(models.stance, top.text, key, n=n))
-    topic_features = tuple(feature_contributions(models.topic, text, result.topic, n=n))
+    passage_features = {
+        key: tuple(feature_contributions(stance_model, top.text, key, n=n)) for key in _step_keys(stance_model, label)
+    }
     return Explanation(
         result=result,
-        evidence=evidence,
-        passage_index=None if top is None else top.index,
+        passage_index=top.index,
         passage_features=passage_features,
-        topic_features=topic_features,
+        topic_features=tuple(feature_contributions(topic_model, text, result.topic, n=n)),
     )
 
 

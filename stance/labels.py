@@ -9,13 +9,14 @@ leads or belongs to) in other countries.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, Sequence
 
 __all__ = [
     "TOPIC_LABELS",
     "TOPIC_DISPLAY_NAMES",
     "STANCE_LABELS",
     "STANCE_DESCRIPTIONS",
+    "display_order",
     "topic_display_name",
 ]
 
@@ -81,3 +82,20 @@ def topic_display_name(label: str) -> str:
     'sports'
     """
     return TOPIC_DISPLAY_NAMES.get(label, label)
+
+
+def display_order(labels: Sequence[str]) -> list[int]:
+    """Positions of ``labels`` in the order a reader expects them: the stance labels in the order of
+    :data:`STANCE_LABELS` (pro, anti, neutral, unrelated), then any other label in the order given.
+
+    Models keep their ``classes_`` sorted, as scikit-learn expects; results show scores in this order.
+
+    Examples
+    --------
+    >>> display_order(["anti", "neutral", "pro", "unrelated"])
+    [2, 0, 1, 3]
+    >>> display_order(["The gioi", "The thao"])
+    [0, 1]
+    """
+    rank = {label: k for k, label in enumerate(STANCE_LABELS)}
+    return sorted(range(len(labels)), key=lambda k: (rank.get(labels[k], len(rank)), k))

@@ -86,6 +86,24 @@ def library_versions() -> dict[str, str]:
     }
 
 
+def _class_path(obj: Any) -> str:
+    return f"{type(obj).__module__}.{type(obj).__qualname__}"
+
+
+def _describe(model: Any) -> dict[str, Any]:
+    """``estimator`` (class path), ``params`` (of the final estimator, for a pipeline) and, for a pipeline,
+    ``steps`` (name and class path of each step)."""
+    steps = getattr(model, "steps", None)
+    final = steps[-1][1] if isinstance(steps, list) and steps else model
+    out: dict[str, Any] = {
+        "estimator": _class_path(model),
+        "params": to_jsonable(final.get_params(deep=False)) if hasattr(final, "get_params") else {},
+    }
+    if final is not model:
+        out["steps"] = [[name, _class_path(step)] for name, step in steps]
+    return out
+
+
 def save(
     model: Any,
     path: str | os.PathLike,
@@ -127,9 +145,8 @@ def save(
     manifest: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "task": task,
-        "estimator": f"{type(model).__module__}.{type(model).__qualname__}",
+        **_describe(model),
         "labels": [str(c) for c in getattr(model, "classes_", [])],
-        "params": to_jsonable(model.get_params(deep=False)) if hasattr(model, "get_params") else {},
         "versions": library_versions(),
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "payload": {"file": path.name, "sha256": sha256_file(path), "bytes": path.stat().st_size},

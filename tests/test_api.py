@@ -5,10 +5,13 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from stance import STANCE_LABELS, TOPIC_LABELS, classify, classify_batch
 from stance.api import Result
+from stance.estimators.pipeline import with_cleaner
+from stance.text.clean import PIPELINE, Cleaner
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
@@ -85,3 +88,61 @@ def test_batch_names_the_bad_position():
 def test_furniture_only_page_still_gets_a_result():
     r = classify("Đường dây nóng: 0943 113 999")
     assert r.stance in STANCE_LABELS and len(r.passages) == 1
+
+
+# ----------------------------------------------------------------------------------------------------------
+# Cleaning: the models' leading Cleaner runs once per article; other models get the default Cleaner's text
+
+
+class Recorder:
+    """A fitted-looking model that remembers the texts it was given and answers uniform probabilities."""
+
+    def __init__(self, classes):
+        self.classes_ = np.asarray(classes)
+        self.seen: list[list[str]] = []
+
+    def predict_proba(self, texts):
+        self.seen.append(list(texts))
+        return np.full((len(texts), len(self.classes_)), 1.0 / len(self.classes_))
+
+
+RAW = "<p>Quân Mỹ ở Iraq.</p>\nẢnh: AP\n<p>Hoà bình. Một. Hai. Ba.</p>"
+
+
+def test_a_model_without_a_cleaner_gets_the_default_cleaners_text():
+    topic, stance = Recorder(["a", "b"]), Recorder(STANCE_LABELS)
+    r = classify(RAW, topic_model=topic, stance_model=stance)
+    cleaned = Cleaner().transform([RAW])[0]
+    assert cleaned == "Quân Mỹ ở Iraq.\nHòa bình. Một. Hai. Ba."
+    assert topic.seen == [[cleaned]]
+    assert stance.seen == [["Quân Mỹ ở Iraq.", "Hòa bình. Một. Hai.", "Ba."]]
+    assert [p.text for p in r.passages] == stance.seen[0]
+
+
+def test_each_pipeline_gets_the_output_of_its_own_cleaner():
+    shout = Cleaner(steps=[*PIPELINE, str.upper])
+    topic, stance = Recorder(["a", "b"]), Recorder(STANCE_LABELS)
+    r = classify(RAW, topic_model=with_cleaner(topic, shout), stance_model=with_cleaner(stance))
+    assert topic.seen == [["QUÂN MỸ Ở IRAQ.\nHÒA BÌNH. MỘT. HAI. BA."]]
+    assert stance.seen[0][0] == "Quân Mỹ ở Iraq." and r.passages[0].text == "Quân Mỹ ở Iraq."
+
+
+def test_equal_cleaners_clean_each_article_once():
+    calls = []
+
+    def counted(text):
+        calls.append(text)
+        return text
+
+    steps = (*PIPELINE, counted)
+    topic, stance = Recorder(["a", "b"]), Recorder(STANCE_LABELS)
+    classify_batch([RAW, "Quân Mỹ rút."], topic_model=with_cleaner(topic, Cleaner(steps=steps)),
+                   stance_model=with_cleaner(stance, Cleaner(steps=steps)))
+    assert len(calls) == 2
+
+
+def test_scores_are_shown_in_the_guidelines_label_order_whatever_the_models_order():
+    stance = Recorder(sorted(STANCE_LABELS))
+    r = classify("Quân Mỹ ở Iraq.", topic_model=Recorder(["b", "a"]), stance_model=stance)
+    assert list(r.stance_scores) == list(STANCE_LABELS) == list(r.passages[0].stance_scores)
+    assert list(r.topic_scores) == ["b", "a"]

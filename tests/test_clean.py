@@ -237,3 +237,27 @@ def test_seeds_clean_keeps_article_and_drops_furniture():
     for k in raw:
         body_lines = [line for line in out[k].split("\n") if len(line) > 80]
         assert body_lines, k
+
+
+# --------------------------------------------------------------------------------------------------
+# Cleaner: the pipeline as a scikit-learn transformer
+
+
+def test_cleaner_is_the_pipeline_as_a_transformer():
+    texts = ["Quân Mỹ ở Iraq\nQuân Mỹ ở Iraq\n\nHoà đàm. Ảnh: AP", "<p>Đường dây nóng: 0943 113 999</p>\nÔng nói."]
+    assert C.Cleaner().fit_transform(texts) == [C.clean(t) for t in texts] == ["Quân Mỹ ở Iraq\nHòa đàm.", "Ông nói."]
+    assert C.Cleaner().transform([]) == []
+
+
+def test_cleaner_steps_are_swappable_and_checked():
+    assert C.Cleaner(steps=C.NORMALISING_STEPS).transform(["Ảnh: AP\nHoà"]) == ["Ảnh: AP\nHòa"]
+    assert C.Cleaner(steps=[]).transform(["  x "]) == ["  x "]
+    with pytest.raises(TypeError, match="step 1 is int"):
+        C.Cleaner(steps=[str.strip, 3]).fit(["x"])
+    with pytest.raises(TypeError, match="single str"):
+        C.Cleaner().transform("Quân Mỹ")
+
+
+def test_normalise_runs_only_the_normalising_steps():
+    assert C.PIPELINE[: len(C.NORMALISING_STEPS)] == C.NORMALISING_STEPS
+    assert C.normalise("Đường dây nóng:\u00a0 0943 113 999\n\nHoà") == "Đường dây nóng: 0943 113 999\nHòa"

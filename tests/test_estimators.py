@@ -122,7 +122,7 @@ def test_stance_cues_count_negated_cues():
 def test_aggregate_stance(rows, label, evidence):
     a = aggregate_stance(np.array(rows))
     assert a.label == label
-    assert a.evidence == evidence
+    assert a.evidence_indices == evidence
     assert sum(a.scores.values()) == pytest.approx(1.0)
 
 

@@ -20,7 +20,7 @@ from benchmarks import hostile
 from stance import STANCE_LABELS, TOPIC_LABELS, classify
 from stance.text import clean as C
 from stance.text import normalize as N
-from stance.api import Result, default_models
+from stance.api import Result, pretrained_model
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -31,7 +31,7 @@ PROPERTY_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_che
 @pytest.fixture(scope="module", autouse=True)
 def warm_models():
     """Load the default models once, before any timed or property test."""
-    return default_models()
+    return pretrained_model("topic"), pretrained_model("stance")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -60,7 +60,7 @@ page_text = st.one_of(
 
 def assert_well_formed(r: Result) -> None:
     assert isinstance(r, Result)
-    assert r.topic in TOPIC_LABELS and list(r.topic_scores) == list(default_models().topic.classes_)
+    assert r.topic in TOPIC_LABELS and list(r.topic_scores) == list(pretrained_model("topic").classes_)
     assert set(r.topic_scores) == set(TOPIC_LABELS)
     assert r.stance in STANCE_LABELS and set(r.stance_scores) == set(STANCE_LABELS)
     for scores in [r.topic_scores, r.stance_scores, *(p.stance_scores for p in r.passages)]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stance.api import default_models
+from stance.api import pretrained_model
 from stance.cli import main
 from stance.training.data import read_labelled
 from stance.training.labelled import DataError
@@ -132,7 +132,7 @@ def test_n_bounds_and_errors():
 def test_real_stance_passages_picked_are_the_most_uncertain():
     with lzma.open(UNLABELLED, "rt", encoding="utf-8") as f:
         texts = [json.loads(line)["text"] for _, line in zip(range(150), f)]
-    model = default_models().stance
+    model = pretrained_model("stance")
     picked = suggest(texts, model, n=10)
     # independently: margin of every distinct text from the model's probabilities
     P = model.predict_proba(texts)

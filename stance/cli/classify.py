@@ -8,7 +8,8 @@ import sys
 from typing import TextIO
 
 from ..labels import topic_display_name
-from .common import add_model_options, models, scores_line, snippet
+from ..display import scores_line, shorten
+from .common import SNIPPET, add_model_options, load_models
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -31,12 +32,12 @@ def _print_result(path: str, result, out: TextIO, *, show_passages: bool) -> Non
     if result.evidence:
         print("  evidence", file=out)
         for p in result.evidence:
-            print(f"    [{p.index}] {p.stance} {p.stance_scores[p.stance]:.2f}  {snippet(p.text)}", file=out)
+            print(f"    [{p.index}] {p.stance} {p.stance_scores[p.stance]:.2f}  {shorten(p.text, SNIPPET)}", file=out)
     if show_passages:
         print("  all passages", file=out)
         for p in result.passages:
             print(f"    [{p.index}] {p.stance:<9} {scores_line(p.stance_scores)}", file=out)
-            print(f"        {snippet(p.text)}", file=out)
+            print(f"        {shorten(p.text, SNIPPET)}", file=out)
     print(file=out)
 
 
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     from ..api import classify_batch
     from ..text.io import iter_documents
 
-    chosen = models(args)
+    topic_model, stance_model = load_models(args)
     failures = 0
     batch: list = []
 
@@ -62,12 +63,12 @@ def run(args: argparse.Namespace) -> int:
         results = {}
         if good:
             try:
-                for r, res in zip(good, classify_batch([r.text for r in good], models=chosen)):
+                for r, res in zip(good, classify_batch([r.text for r in good], topic_model=topic_model, stance_model=stance_model)):
                     results[r.path] = res
             except (TypeError, ValueError):
                 for r in good:  # find the culprit one by one; the rest still get results
                     try:
-                        results[r.path] = classify_batch([r.text], models=chosen)[0]
+                        results[r.path] = classify_batch([r.text], topic_model=topic_model, stance_model=stance_model)[0]
                     except (TypeError, ValueError) as e:
                         results[r.path] = e
         for r in batch:

@@ -1,25 +1,15 @@
-"""What the verbs of the ``stance`` command share: the model options and loading, and printing scores."""
+"""What the verbs of the ``stance`` command share: the model options and loading them."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Mapping
+from typing import Any
 
-__all__ = ["SNIPPET", "add_model_options", "models", "scores_line", "snippet"]
+__all__ = ["SNIPPET", "add_model_options", "load_models"]
 
 SNIPPET = 150
 """Characters of a passage shown in text output."""
-
-
-def snippet(text: str, width: int = SNIPPET) -> str:
-    """``text`` cut to ``width`` characters with "…"."""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
-
-
-def scores_line(scores: Mapping[str, float]) -> str:
-    """``label 0.12 · label 0.88`` in the order of ``scores``."""
-    return " · ".join(f"{k} {v:.2f}" for k, v in scores.items())
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
@@ -29,15 +19,11 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--trusted", action="store_true", help="allow loading model files that are not stance's own")
 
 
-def models(args: argparse.Namespace):
-    """The models the options name, the shipped ones for those not given."""
-    from ..api import Models, default_models
+def load_models(args: argparse.Namespace) -> tuple[Any, Any]:
+    """``(topic model, stance model)``: the files the options name, the shipped models for those not given."""
+    from ..api import pretrained_model
     from ..persist import load
 
-    if not args.topic_model and not args.stance_model:
-        return default_models()
-    base = default_models()
-    return Models(
-        topic=load(args.topic_model, trusted=args.trusted) if args.topic_model else base.topic,
-        stance=load(args.stance_model, trusted=args.trusted) if args.stance_model else base.stance,
-    )
+    topic = load(args.topic_model, trusted=args.trusted) if args.topic_model else pretrained_model("topic")
+    stance = load(args.stance_model, trusted=args.trusted) if args.stance_model else pretrained_model("stance")
+    return topic, stance

@@ -64,9 +64,9 @@ def run(args: argparse.Namespace) -> int:
 
             model = load(args.model, trusted=args.trusted)
         else:
-            from ..api import default_models
+            from ..api import pretrained_model
 
-            model = getattr(default_models(), args.task)
+            model = pretrained_model(args.task)
         result = evaluate(model, texts, labels, meta=meta, by=args.by, stance=stance_task,
                              n_bootstrap=args.bootstrap, bootstrap_groups=groups)
         m = result

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import add_model_options, models
+from .common import add_model_options, load_models
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -35,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
 
             model = load(args.model, trusted=args.trusted)
         else:
-            chosen = models(args)
-            model = chosen.topic if args.task == "topic" else chosen.stance
+            topic_model, stance_model = load_models(args)
+            model = topic_model if args.task == "topic" else stance_model
         print(render_top_features(top_features(model, n=20 if args.n is None else args.n)), end="")
         return 0
     if (args.text is None) == (args.file is None):
@@ -48,5 +48,7 @@ def run(args: argparse.Namespace) -> int:
         text = read_document(args.file)
     else:
         text = args.text
-    print(explain(text, models=models(args), n=10 if args.n is None else args.n).to_text(), end="")
+    topic_model, stance_model = load_models(args)
+    explanation = explain(text, topic_model=topic_model, stance_model=stance_model, n=10 if args.n is None else args.n)
+    print(explanation.to_text(), end="")
     return 0

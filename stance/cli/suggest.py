@@ -49,9 +49,9 @@ def run(args: argparse.Namespace) -> int:
 
         model = load(args.model, trusted=args.trusted)
     else:
-        from ..api import default_models
+        from ..api import pretrained_model
 
-        model = getattr(default_models(), args.task)
+        model = pretrained_model(args.task)
     errors: list[str] = []
     items = read_unlabelled(args.unlabelled, text_field=args.text_field, errors=errors)
     for e in errors:

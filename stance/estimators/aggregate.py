@@ -32,13 +32,13 @@ class ArticleStance:
         The stance of the article.
     scores : Mapping[str, float]
         Probability of each label; sums to 1.
-    evidence : tuple of int
-        Indices of the passages that carry the decision, strongest first.
+    evidence_indices : tuple of int
+        Positions of the passages that carry the decision (the article's evidence), strongest first.
     """
 
     label: str
     scores: Mapping[str, float]
-    evidence: tuple[int, ...]
+    evidence_indices: tuple[int, ...]
 
 
 def aggregate_stance(
@@ -77,7 +77,7 @@ def aggregate_stance(
     --------
     >>> p = np.array([[0.0, 0.1, 0.2, 0.7], [0.0, 0.9, 0.0, 0.1], [0.1, 0.1, 0.7, 0.1]])
     >>> a = aggregate_stance(p)
-    >>> a.label, a.evidence
+    >>> a.label, a.evidence_indices
     ('anti', (1,))
     >>> round(sum(a.scores.values()), 6)
     1.0

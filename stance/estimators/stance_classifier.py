@@ -20,16 +20,11 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..features.combined import make_features, transform_features
 from ..labels import STANCE_LABELS
-from ..text.clean import clean as clean_text
 from ..validation import check_texts
 from .calibration import calibrated_proba, fit_calibrated_svm
 from .decision import cross_validated_weights
 
 __all__ = ["StanceClassifier"]
-
-
-def _cleaned(texts: list[str], do_clean: bool) -> list[str]:
-    return [clean_text(t) for t in texts] if do_clean else texts
 
 
 class StanceClassifier(ClassifierMixin, BaseEstimator):
@@ -60,8 +55,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Folds for the calibration of each step (grouped by article when groups are given).
     tune_decision : bool, default=True
         Learn per-label decision weights on out-of-fold probabilities (see :attr:`decision_weights_`).
-    clean : bool, default=True
-        Clean raw text first.
     random_state : int, default=0
         Seed.
 
@@ -95,7 +88,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         two_step: bool = True,
         calibration_folds: int = 5,
         tune_decision: bool = True,
-        clean: bool = True,
         random_state: int = 0,
     ) -> None:
         self.tune_decision = tune_decision
@@ -107,7 +99,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.C_stance = C_stance
         self.two_step = two_step
         self.calibration_folds = calibration_folds
-        self.clean = clean
         self.random_state = random_state
 
     def _calibrated(self, Z, y: np.ndarray, C: float, groups: np.ndarray | None) -> CalibratedClassifierCV:
@@ -149,7 +140,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             tokens=self.tokens, ngram_range=self.ngram_range, min_df=self.min_df, max_features=None,
             sublinear_tf=True, cues=self.cues,
         )
-        Z = self.features_.fit_transform(_cleaned(texts, self.clean))
+        Z = self.features_.fit_transform(texts)
         if not self.two_step:
             self.relevance_ = None
             self.stance_ = self._calibrated(Z, y, self.C_stance, g)
@@ -160,10 +151,6 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X: Iterable[str]) -> np.ndarray:
         """Probabilities over :attr:`classes_`, shape ``(n_texts, 4)``, rows sum to 1."""
-        return self.predict_proba_cleaned(_cleaned(check_texts(X), self.clean))
-
-    def predict_proba_cleaned(self, X: Iterable[str]) -> np.ndarray:
-        """As :meth:`predict_proba`, for texts already cleaned by :func:`stance.text.clean.clean`."""
         check_is_fitted(self, "stance_")
         texts = check_texts(X)
         out = np.zeros((len(texts), len(self.classes_)))

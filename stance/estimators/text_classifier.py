@@ -1,10 +1,9 @@
 """A text classifier for any label set: :class:`TextClassifier`.
 
-It takes raw texts and clean them once (``clean=True``; ``predict_proba_cleaned`` skips
-that for text already passed through :func:`stance.text.clean.clean`, as :func:`stance.classify` does), follow
-scikit-learn's conventions (keyword-only constructor storing its arguments, learned attributes ending
-in ``_``, ``clone``/``get_params``/pickle/``GridSearchCV`` work) and return calibrated probabilities
-that sum to 1: a linear SVM's scores are mapped to probabilities by Platt scaling fitted on
+It takes texts already cleaned (a model puts a :class:`~stance.text.clean.Cleaner` in front of it, see
+:mod:`stance.estimators.pipeline`), follows scikit-learn's conventions (keyword-only constructor storing its
+arguments, learned attributes ending in ``_``, ``clone``/``get_params``/pickle/``GridSearchCV`` work) and
+returns calibrated probabilities that sum to 1: a linear SVM's scores are mapped to probabilities by Platt scaling fitted on
 cross-validated scores (:class:`sklearn.calibration.CalibratedClassifierCV`).
 
 Examples
@@ -27,16 +26,11 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..features.combined import make_features, transform_features
-from ..text.clean import clean as clean_text
 from ..validation import check_texts
 from .calibration import calibrated_proba, fit_calibrated_svm
 from .decision import cross_validated_weights
 
 __all__ = ["TextClassifier"]
-
-
-def _cleaned(texts: list[str], do_clean: bool) -> list[str]:
-    return [clean_text(t) for t in texts] if do_clean else texts
 
 
 class TextClassifier(ClassifierMixin, BaseEstimator):
@@ -68,8 +62,6 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         Learn per-label decision weights maximising macro-F1 on out-of-fold probabilities (see
         :attr:`StanceClassifier.decision_weights_`); helps rare labels. Costs ``calibration_folds``
         extra fits.
-    clean : bool, default=True
-        Clean raw text first (:func:`stance.text.clean.clean`).
     n_jobs : int or None, default=None
         Processes for the calibration folds' SVM fits (-1: all cores). The fitted model is the same.
     random_state : int, default=0
@@ -102,7 +94,6 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         calibration: str = "sigmoid",
         calibration_folds: int = 3,
         tune_decision: bool = False,
-        clean: bool = True,
         n_jobs: int | None = None,
         random_state: int = 0,
     ) -> None:
@@ -118,7 +109,6 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.calibration = calibration
         self.calibration_folds = calibration_folds
-        self.clean = clean
         self.random_state = random_state
 
     def fit(
@@ -150,7 +140,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
             tokens=self.tokens, ngram_range=self.ngram_range, min_df=self.min_df,
             max_features=self.max_features, sublinear_tf=self.sublinear_tf, cues=self.cues,
         )
-        Z = self.features_.fit_transform(_cleaned(texts, self.clean))
+        Z = self.features_.fit_transform(texts)
         self.calibrated_ = fit_calibrated_svm(
             Z, y_arr, C=self.C, class_weight=self.class_weight, calibration=self.calibration,
             folds=self.calibration_folds, groups=groups, random_state=self.random_state, n_jobs=self.n_jobs,
@@ -165,12 +155,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
     def transform_features(self, X: Iterable[str]):
         """The feature matrix the SVM sees (sparse, one row per text)."""
         check_is_fitted(self, "calibrated_")
-        return transform_features(self.features_, _cleaned(check_texts(X), self.clean))
-
-    def predict_proba_cleaned(self, X: Iterable[str]) -> np.ndarray:
-        """As :meth:`predict_proba`, for texts already cleaned by :func:`stance.text.clean.clean`."""
-        check_is_fitted(self, "calibrated_")
-        return calibrated_proba(self.calibrated_, transform_features(self.features_, check_texts(X)))
+        return transform_features(self.features_, check_texts(X))
 
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         """Uncalibrated SVM scores, shape ``(n_texts, n_classes)`` (``(n_texts,)`` for two classes)."""

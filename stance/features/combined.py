@@ -26,18 +26,18 @@ def make_features(
     *, tokens: str, ngram_range: tuple[int, int], min_df: int | float, max_features: int | None,
     sublinear_tf: bool, cues: bool,
 ) -> FeatureUnion:
-    """TF-IDF (and cue) features of already-cleaned text: the estimators clean once, before them."""
+    """TF-IDF (and cue) features of texts (cleaned before, by the model's :class:`~stance.text.clean.Cleaner`)."""
     parts: list[tuple[str, object]] = [
         (
             "tfidf",
             TextVectorizer(
                 tokens=tokens, ngram_range=ngram_range, min_df=min_df, max_features=max_features,
-                sublinear_tf=sublinear_tf, clean=False,
+                sublinear_tf=sublinear_tf,
             ),
         )
     ]
     if cues:
-        parts.append(("cues", StanceCues(clean=False)))
+        parts.append(("cues", StanceCues()))
     return FeatureUnion(parts)
 
 

@@ -21,7 +21,6 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ..text.clean import clean
 from ..text.segment import TOKEN_PATTERN
 from ..validation import check_texts
 
@@ -97,10 +96,7 @@ class StanceCues(TransformerMixin, BaseEstimator):
     and anti cues preceded by a negator within three syllables, of pro and anti cues in a passage that
     mentions the target, whether the target is mentioned at all, plus the passage length. 16 columns.
 
-    Parameters
-    ----------
-    clean : bool, default=True
-        Run :func:`stance.text.clean.clean` on each text first.
+    It has no parameters and learns nothing but the number of columns.
 
     Examples
     --------
@@ -109,9 +105,6 @@ class StanceCues(TransformerMixin, BaseEstimator):
     >>> int(X[0, names.index("target")] > 0), int(X[1, names.index("target")] > 0)
     (1, 0)
     """
-
-    def __init__(self, *, clean: bool = True) -> None:
-        self.clean = clean
 
     def fit(self, X: Iterable[str], y: object = None) -> "StanceCues":
         """Nothing to learn; records the number of output features."""
@@ -137,8 +130,6 @@ class StanceCues(TransformerMixin, BaseEstimator):
         return np.asarray(self._names(), dtype=object)
 
     def _row(self, text: str) -> list[float]:
-        if self.clean:
-            text = clean(text)
         toks = _SYLLABLE.findall(text.lower())
         counts = dict.fromkeys(_CUE_ORDER, 0)
         negated = {"pro": 0, "anti": 0}

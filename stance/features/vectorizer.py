@@ -23,7 +23,6 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
-from ..text.clean import clean
 from ..text.segment import TOKEN_PATTERN, words
 from ..validation import check_texts
 from .ngram_index import NgramIndex
@@ -31,10 +30,6 @@ from .ngram_index import NgramIndex
 __all__ = ["TextVectorizer"]
 
 _TOKEN_KINDS = ("syllables", "words")
-
-
-def _clean_lower(text: str) -> str:
-    return clean(text).lower()
 
 
 def _lower(text: str) -> str:
@@ -59,8 +54,6 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         Keep only the most frequent n-grams (bounds the model size).
     sublinear_tf : bool, default=True
         Use ``1 + log(tf)``.
-    clean : bool, default=True
-        Run :func:`stance.text.clean.clean` on each text first (idempotent, so cleaned text may be passed again).
 
     Attributes
     ----------
@@ -87,7 +80,6 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         max_df: float = 1.0,
         max_features: int | None = None,
         sublinear_tf: bool = True,
-        clean: bool = True,
     ) -> None:
         self.tokens = tokens
         self.ngram_range = ngram_range
@@ -95,7 +87,6 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         self.max_df = max_df
         self.max_features = max_features
         self.sublinear_tf = sublinear_tf
-        self.clean = clean
 
     def _make(self) -> TfidfVectorizer:
         if self.tokens not in _TOKEN_KINDS:
@@ -111,14 +102,13 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         if self.tokens == "words":
             # word_tokenize needs the original case to find proper names; it lower-cases its output.
             return TfidfVectorizer(
-                preprocessor=clean if self.clean else None,
                 tokenizer=words,
                 token_pattern=None,
                 lowercase=False,
                 **common,
             )
         return TfidfVectorizer(
-            preprocessor=_clean_lower if self.clean else _lower,
+            preprocessor=_lower,
             token_pattern=TOKEN_PATTERN,
             **common,
         )
@@ -144,7 +134,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         index = getattr(self, "index_", None)
         if index is None:
             return self.vectorizer_.transform(texts)
-        return index.transform([clean(t) for t in texts] if self.clean else texts)
+        return index.transform(texts)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """The n-grams, in column order."""

@@ -32,7 +32,8 @@ def write_model_card(model_path: str | os.PathLike, manifest: Mapping[str, Any])
     lines = [
         f"# Model card: {manifest['task']}",
         "",
-        f"- Estimator: `{manifest['estimator']}`",
+        f"- Estimator: `{manifest['estimator']}`"
+        + ("".join(f"; `{name}`: `{path}`" for name, path in manifest["steps"]) if manifest.get("steps") else ""),
         f"- Created: {manifest['created']} with stance {manifest['versions']['stance']}, "
         f"scikit-learn {manifest['versions']['scikit-learn']}",
         f"- Data: {manifest.get('data_description', '')}",

@@ -11,6 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
+from sklearn.pipeline import Pipeline
+
+from ..estimators.pipeline import with_cleaner
 from ..estimators.stance_classifier import StanceClassifier
 from ..estimators.text_classifier import TextClassifier
 from ..labels import STANCE_LABELS, TOPIC_LABELS
@@ -21,23 +24,27 @@ DEFAULT_DATA_DIR = Path("../shared/data")
 """Where the training data of the default models lives, relative to the project root."""
 
 
-def topic_model() -> TextClassifier:
-    """The configuration of the default topic model (unfitted).
+def topic_model() -> Pipeline:
+    """The configuration of the default topic model (unfitted): a :class:`~stance.text.clean.Cleaner`, then a
+    :class:`~stance.estimators.text_classifier.TextClassifier`.
 
     Syllable 1–2-grams with sublinear TF, the 200,000 most frequent kept (the model stays small and
     3-fold cross-validation on VNTC train loses nothing against the full 785k vocabulary; see
     ``docs/models.md``), a linear SVM with Platt-calibrated probabilities fitted on 2-fold out-of-fold
     scores, the folds fitted in parallel (the whole training stays under a minute on 2 cores).
     """
-    return TextClassifier(
-        ngram_range=(1, 2), min_df=2, max_features=200_000, sublinear_tf=True, C=1.0,
-        calibration_folds=2, n_jobs=-1,
+    return with_cleaner(
+        TextClassifier(
+            ngram_range=(1, 2), min_df=2, max_features=200_000, sublinear_tf=True, C=1.0,
+            calibration_folds=2, n_jobs=-1,
+        )
     )
 
 
-def stance_model() -> StanceClassifier:
-    """The configuration of the default stance model (unfitted); see ``docs/models.md`` for why."""
-    return StanceClassifier()
+def stance_model() -> Pipeline:
+    """The configuration of the default stance model (unfitted): a :class:`~stance.text.clean.Cleaner`, then a
+    :class:`~stance.estimators.stance_classifier.StanceClassifier` (see ``docs/models.md`` for why)."""
+    return with_cleaner(StanceClassifier())
 
 
 DEFAULT_TASKS: Mapping[str, Mapping[str, Any]] = {

@@ -15,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Sequence
 
+from ..estimators.splits import check_groups
+
 __all__ = ["MAX_PROBLEMS_SHOWN", "DataError", "DataWarning", "LabelledData", "Problem"]
 
 #: How many problems a :class:`DataError` message lists before "... and N more".
@@ -162,7 +164,23 @@ class LabelledData:
         line = self.lines[i] if self.lines else i + 1
         return Problem(self.path or "<memory>", line, "")
 
+    def groups(self, name: str) -> list[str]:
+        """Meta field ``name`` of every record as its group (e.g. ``doc_id``: the article of each passage).
 
+        Raises
+        ------
+        ValueError
+            A record without a value (absent, None, empty, NaN), named by file and line.
+
+        Examples
+        --------
+        >>> LabelledData(("a", "b"), ("x", "y"), ({"doc_id": 1}, {}), "t.jsonl", (3, 4)).groups("doc_id")
+        Traceback (most recent call last):
+        ...
+        ValueError: group of t.jsonl:4 is missing (None); every record needs a group
+        """
+        names = [str(self.where(i)).removesuffix(": ") for i in range(len(self))]
+        return check_groups(self.meta_field(name), len(self), names=names).tolist()
 
 
 def problem_order(p: Problem) -> tuple[str, float, str]:

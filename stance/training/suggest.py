@@ -35,6 +35,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
+from ..estimators.pipeline import final_estimator
 from ..files import atomic_write, iter_json_records, json_layout
 
 __all__ = [
@@ -173,7 +174,7 @@ def suggest(
         return []
     P = np.asarray(model.predict_proba([texts[i] for i in keep]), dtype=np.float64)
     classes = [str(c) for c in model.classes_]
-    weights = np.asarray(getattr(model, "decision_weights_", np.ones(len(classes))), dtype=np.float64)
+    weights = np.asarray(getattr(final_estimator(model), "decision_weights_", np.ones(len(classes))), dtype=np.float64)
     u = uncertainty(P, strategy)
     order = np.argsort(-u, kind="stable")[:n]  # stable: ties keep input order
     labels = np.argmax(P * weights, axis=1)

@@ -27,8 +27,9 @@ from ..estimators.text_classifier import TextClassifier
 from ..evaluation.protocols import cross_validate
 from ..persist import save
 from .card import write_model_card
-from .configs import DEFAULT_DATA_DIR, DEFAULT_TASKS
+from ..estimators.pipeline import fit_with_groups, with_cleaner
 from ..files import sha256_of
+from .configs import DEFAULT_DATA_DIR, DEFAULT_TASKS
 from .data import read_labelled
 from .labelled import LabelledData
 
@@ -47,17 +48,14 @@ def _fit_and_save(
     description: str,
 ) -> dict[str, Any]:
     texts, labels = list(data.texts), list(data.labels)
-    groups = list(data.meta_field(groups_field)) if groups_field else None
+    groups = data.groups(groups_field) if groups_field else None
     t0 = time.perf_counter()
     cv = cross_validate(
         model, texts, labels, groups=groups, n_splits=cv_folds, stance=task == "stance", n_bootstrap=200
     )
     cv_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
-    if groups is not None:
-        model.fit(texts, labels, groups=groups)
-    else:
-        model.fit(texts, labels)
+    fit_with_groups(model, texts, labels, groups)
     fit_seconds = time.perf_counter() - t0
     m = cv["metrics"]
     metrics = {
@@ -139,7 +137,8 @@ def train(
     C: float = 0.5,
     class_weight: str | None = "balanced",
 ) -> dict[str, Any]:
-    """Train a :class:`~stance.estimators.text_classifier.TextClassifier` on your own labelled data.
+    """Train a :class:`~stance.estimators.text_classifier.TextClassifier`, behind a
+    :class:`~stance.text.clean.Cleaner`, on your own labelled data.
 
     The data is read and validated first (:func:`stance.training.data.read_labelled`: errors name the file,
     the line and the problem, and nothing is written when it fails); then the model is
@@ -177,8 +176,8 @@ def train(
     labelled = read_labelled(
         path, text_field=text_field, label_field=label_field, format=format, allow_duplicates=allow_duplicates
     )
-    model = TextClassifier(
-        ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight, tune_decision=True
+    model = with_cleaner(
+        TextClassifier(ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight, tune_decision=True)
     )
     files = {path.name: sha256_of(path)}
     return _fit_and_save(
