@@ -73,3 +73,14 @@ def test_train_reports_bad_line_and_writes_nothing(tmp_path, capsys):
 def test_console_script_is_installed():
     proc = subprocess.run([sys.executable, "-m", "stance.cli", "--version"], capture_output=True, text=True, check=True)
     assert proc.stdout.startswith("stance ")
+
+
+def test_train_refuses_a_record_without_its_group(tmp_path, capsys):
+    rows = [{"text": f"câu số {i} về quân Mỹ", "label": "a" if i % 2 else "b", "doc_id": f"d{i // 2}"} for i in range(12)]
+    del rows[4]["doc_id"]
+    data = tmp_path / "grouped.jsonl"
+    data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n", encoding="utf-8")
+    out = tmp_path / "model.joblib"
+    assert main(["train", str(data), "--out", str(out), "--group-field", "doc_id", "--cv-folds", "2"]) == 2
+    assert f"group of {data}:5 is missing (None)" in capsys.readouterr().err
+    assert not out.exists()

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import f1_score
@@ -144,3 +145,56 @@ def test_end_to_end_uit_subset_compare_and_curve():
     assert len(r["fold_differences"]) == 3 and 0 <= r["mcnemar"]["p_value"] <= 1
     curve = learning_curve(_model(), texts, labels, fractions=(0.5, 1.0), n_splits=3)
     assert [p["fraction"] for p in curve] == [0.5, 1.0] and curve[0]["n_train"] < curve[1]["n_train"]
+
+
+class GroupAware(ClassifierMixin, BaseEstimator):
+    """A classifier that predicts the majority label and records the groups each fit received."""
+
+    fits: list = []
+
+    def fit(self, X, y, groups=None):
+        GroupAware.fits.append((list(X), None if groups is None else list(groups)))
+        self.classes_ = np.unique(y)
+        self.label_ = max(set(y), key=list(y).count)
+        return self
+
+    def predict(self, X):
+        return np.asarray([self.label_] * len(X))
+
+
+def test_grouped_cv_gives_each_fold_model_the_groups_of_its_training_rows():
+    texts = [f"văn bản {i}" for i in range(24)]
+    labels = ["a", "b"] * 12
+    groups = [f"doc{i // 3}" for i in range(24)]
+    GroupAware.fits = []
+    cross_validate(GroupAware(), texts, labels, groups=groups, n_splits=4, n_bootstrap=0)
+    learning_curve(GroupAware(), texts, labels, groups=groups, n_splits=4, fractions=(0.5,))
+    assert len(GroupAware.fits) == 8
+    for seen, fold_groups in GroupAware.fits:
+        assert fold_groups == [groups[texts.index(t)] for t in seen]
+    GroupAware.fits = []
+    cross_validate(GroupAware(), texts, labels, n_splits=4, n_bootstrap=0)
+    assert [g for _, g in GroupAware.fits] == [None] * 4
+
+
+def test_a_pipeline_gets_groups_at_its_final_step_and_a_plain_one_none():
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import FunctionTransformer
+
+    texts = [f"văn bản {i}" for i in range(12)]
+    labels = ["a", "b"] * 6
+    groups = [f"doc{i // 2}" for i in range(12)]
+    GroupAware.fits = []
+    cross_validate(make_pipeline(FunctionTransformer(), GroupAware()), texts, labels, groups=groups, n_splits=3,
+                   n_bootstrap=0)
+    assert all(g is not None for _, g in GroupAware.fits) and len(GroupAware.fits) == 3
+    cv = cross_validate(_model(), texts, labels, groups=groups, n_splits=3, n_bootstrap=0)  # fit takes no groups
+    assert cv["protocol"]["grouped"]
+
+
+@pytest.mark.parametrize("missing", [None, "", "  ", float("nan")])
+def test_missing_group_values_are_refused_naming_the_record(missing):
+    texts = [f"văn bản {i}" for i in range(6)]
+    groups = ["d1", "d1", "d2", missing, "d3", "d3"]
+    with pytest.raises(ValueError, match=r"group of record 3 is missing"):
+        cross_validate(_model(), texts, ["a", "b"] * 3, groups=groups, n_splits=2, n_bootstrap=0)

@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
     data = read_labelled(args.data, text_field=args.text_field, label_field=args.label_field, format=args.format,
                          allow_duplicates=True)
     texts, labels = list(data.texts), list(data.labels)
-    groups = list(data.meta_field(args.group_field)) if args.group_field else None
+    groups = data.groups(args.group_field) if args.group_field else None
     meta = list(data.meta) if args.by else None
     stance_task = {"pro", "anti"} <= set(labels)
     if args.cv:

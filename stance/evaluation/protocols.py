@@ -24,7 +24,8 @@ from typing import Hashable, Mapping, Sequence
 import numpy as np
 from sklearn.base import clone
 
-from ..estimators.splits import stratified_folds
+from ..estimators.pipeline import fit_with_groups
+from ..estimators.splits import check_groups, stratified_folds
 from ..files import to_jsonable
 from .metrics import label_order, metrics
 from .stats import (
@@ -55,11 +56,15 @@ def _aligned_proba(model: object, texts: list[str], classes: list) -> np.ndarray
 
 
 def _fit_score_fold(
-    model: object, texts: np.ndarray, labels: np.ndarray, train: np.ndarray, test: np.ndarray, classes: list
+    model: object, texts: np.ndarray, labels: np.ndarray, groups: np.ndarray | None, train: np.ndarray,
+    test: np.ndarray, classes: list,
 ) -> tuple[list, np.ndarray | None, dict]:
+    """Fit a clone on ``train`` (with the training rows' groups, for a model whose fit takes them: its own
+    calibration and tuning folds must not split a group either) and predict ``test``."""
     fitted = clone(model)
     start = time.perf_counter()
-    fitted.fit(texts[train].tolist(), labels[train].tolist())
+    fit_with_groups(fitted, texts[train].tolist(), labels[train].tolist(),
+                    None if groups is None else groups[train].tolist())
     fit_seconds = time.perf_counter() - start
     start = time.perf_counter()
     test_texts = texts[test].tolist()
@@ -85,7 +90,7 @@ def _summary(folds: list[dict]) -> dict:
 
 
 def _run_cv(
-    model: object, texts: Sequence[str], labels: Sequence, splits: list, classes: list
+    model: object, texts: Sequence[str], labels: Sequence, groups: np.ndarray | None, splits: list, classes: list
 ) -> tuple[list, np.ndarray | None, list[int], list[dict]]:
     x = np.asarray(list(texts), dtype=object)
     y = np.asarray(as_list(labels), dtype=object)
@@ -94,7 +99,7 @@ def _run_cv(
     fold_of = [-1] * len(y)
     folds = []
     for k, (train, test) in enumerate(splits):
-        y_pred, proba, info = _fit_score_fold(model, x, y, train, test, classes)
+        y_pred, proba, info = _fit_score_fold(model, x, y, groups, train, test, classes)
         for i, pred in zip(test, y_pred):
             oof_pred[i] = pred
             fold_of[i] = k
@@ -124,7 +129,9 @@ def cross_validate(
 
     Each fold fits a fresh :func:`sklearn.base.clone` of ``model``. With ``groups`` (e.g. ``doc_id``) the folds
     come from :class:`~sklearn.model_selection.StratifiedGroupKFold`, so the passages of one article are never
-    split between training and test; the confidence intervals then resample whole groups.
+    split between training and test; each fold's model gets the groups of its training rows too
+    (:func:`stance.estimators.pipeline.fit_with_groups`), so its own calibration and tuning folds keep articles
+    whole as the shipped model's do; the confidence intervals resample whole groups.
 
     Parameters
     ----------
@@ -132,7 +139,7 @@ def cross_validate(
     texts : sequence of str
     labels : sequence of labels
     groups : sequence or None
-        Group of each text.
+        Group of each text; a missing value (None, empty, NaN) is an error naming the record.
     n_splits : int
     random_state : int
         Seed of the fold shuffling and the bootstrap.
@@ -174,7 +181,8 @@ def _cross_validate_on(
     random_state: int, stance: bool, n_bootstrap: int, meta: Sequence[Mapping] | None, by: str | None,
 ) -> dict:
     classes = sorted(set(labels), key=str)
-    oof_pred, oof_proba, fold_of, folds = _run_cv(model, texts, labels, splits, classes)
+    g = None if groups is None else check_groups(groups, len(labels))
+    oof_pred, oof_proba, fold_of, folds = _run_cv(model, texts, labels, g, splits, classes)
     pooled = metrics(
         labels, oof_pred, oof_proba, classes if oof_proba is not None else None, stance=stance,
         n_bootstrap=n_bootstrap, random_state=random_state, groups_meta=meta, by=by,
@@ -271,7 +279,7 @@ def learning_curve(
     check_lengths(texts=texts, labels=labels)
     splits = stratified_folds(labels, groups, n_splits=n_splits, random_state=random_state)
     x, y = np.asarray(texts, dtype=object), np.asarray(labels, dtype=object)
-    g = None if groups is None else np.asarray([str(v) for v in groups])
+    g = None if groups is None else check_groups(groups, len(labels))
     classes = sorted(set(labels), key=str)
     rng = np.random.default_rng(random_state)
     curve = []
@@ -279,7 +287,7 @@ def learning_curve(
         folds = []
         for k, (train, test) in enumerate(splits):
             part = _subsample(train, y, g, float(fraction), rng)
-            y_pred, _, info = _fit_score_fold(model, x, y, part, test, classes)
+            y_pred, _, info = _fit_score_fold(model, x, y, g, part, test, classes)
             y_test = y[test].tolist()
             folds.append({"fold": k, "n_train": info["n_train"],
                           **_fold_scores(y_test, y_pred, label_order(y_test, y_pred, classes))})
