@@ -120,7 +120,7 @@ def pretrained_model(task: str) -> Any:
     Examples
     --------
     >>> pretrained_model("stance").classes_.tolist()
-    ['pro', 'anti', 'neutral', 'unrelated']
+    ['anti', 'neutral', 'pro', 'unrelated']
     """
     if task not in _TASKS:
         raise ValueError(f"task must be one of {_TASKS}, got {task!r}")

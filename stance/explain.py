@@ -73,27 +73,25 @@ def _readable(name: str) -> str:
     return name[len(_TFIDF_PREFIX):] if name.startswith(_TFIDF_PREFIX) else name
 
 
-def _svm_rows(calibrated: Any) -> dict[str, np.ndarray]:
-    """Weight vector of each label of one calibrated linear SVM (binary: ``[-w, w]``)."""
-    svm = calibrated.calibrated_classifiers_[0].estimator
+def _svm_rows(svm: Any) -> dict[str, np.ndarray]:
+    """Weight vector of each label of one linear SVM (binary: ``[-w, w]``)."""
     coef = np.asarray(svm.coef_, dtype=np.float64)
-    classes = [str(c) for c in calibrated.classes_]
+    classes = [str(c) for c in svm.classes_]
     if coef.shape[0] == 1 and len(classes) == 2:
         return {classes[0]: -coef[0], classes[1]: coef[0]}
     return {c: coef[k] for k, c in enumerate(classes)}
 
 
-def _svm_intercepts(calibrated: Any) -> dict[str, float]:
-    svm = calibrated.calibrated_classifiers_[0].estimator
+def _svm_intercepts(svm: Any) -> dict[str, float]:
     b = np.atleast_1d(np.asarray(svm.intercept_, dtype=np.float64))
-    classes = [str(c) for c in calibrated.classes_]
+    classes = [str(c) for c in svm.classes_]
     if len(b) == 1 and len(classes) == 2:
         return {classes[0]: -float(b[0]), classes[1]: float(b[0])}
     return {c: float(b[k]) for k, c in enumerate(classes)}
 
 
 def _steps(model: Any) -> list[tuple[str, Any]]:
-    """(key prefix, calibrated SVM) of each step of a model (of its final estimator, for a pipeline)."""
+    """(key prefix, linear SVM with ``coef_``) of each step of a model (of its final estimator, for a pipeline)."""
     model = final_estimator(model)
     if not hasattr(model, "features_"):
         raise TypeError(
@@ -128,16 +126,16 @@ def weight_rows(model: Any) -> dict[str, np.ndarray]:
     ['relevance:related', 'relevance:unrelated', 'stance:anti', 'stance:neutral', 'stance:pro']
     """
     rows: dict[str, np.ndarray] = {}
-    for prefix, calibrated in _steps(model):
-        for label, w in _svm_rows(calibrated).items():
+    for prefix, svm in _steps(model):
+        for label, w in _svm_rows(svm).items():
             rows[prefix + label] = w
     return rows
 
 
 def _intercepts(model: Any) -> dict[str, float]:
     out: dict[str, float] = {}
-    for prefix, calibrated in _steps(model):
-        for label, b in _svm_intercepts(calibrated).items():
+    for prefix, svm in _steps(model):
+        for label, b in _svm_intercepts(svm).items():
             out[prefix + label] = b
     return out
 

@@ -72,7 +72,7 @@ def test_probabilities_are_calibrated_rows_summing_to_one(passages):
     assert P.shape == (len(texts), 4)
     np.testing.assert_allclose(P.sum(axis=1), 1.0)
     assert (P >= 0).all() and (P <= 1).all()
-    assert model.classes_.tolist() == ["pro", "anti", "neutral", "unrelated"]
+    assert model.classes_.tolist() == ["anti", "neutral", "pro", "unrelated"]
 
 
 @needs_data
@@ -128,12 +128,21 @@ def test_aggregate_stance(rows, label, evidence):
 
 @needs_data
 @pytest.mark.parametrize("n_labels", [2, 4])
-def test_fast_calibrated_probabilities_equal_sklearn(passages, n_labels):
-    from stance.estimators.calibration import calibrated_proba as _calibrated_proba
+def test_calibrated_svm_equals_scikit_learns_calibrated_classifier(passages, n_labels):
+    # scikit-learn's CalibratedClassifierCV (sigmoid, ensemble=False) on the same folds is the reference.
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.svm import LinearSVC
 
-    texts, labels, _ = passages
+    from stance.estimators.calibration import CalibratedLinearSVC
+    from stance.estimators.splits import calibration_folds
+
+    texts, labels, groups = passages
     keep = [i for i, label in enumerate(labels) if label in ("pro", "anti", "neutral", "unrelated")[:n_labels]]
-    model = TextClassifier(min_df=1, calibration_folds=2).fit([texts[i] for i in keep], [labels[i] for i in keep])
-    Z = model.transform_features(texts[:50])
-    np.testing.assert_allclose(_calibrated_proba(model.calibrated_, Z), model.calibrated_.predict_proba(Z),
-                               rtol=1e-6, atol=1e-9)
+    y, g = np.asarray([labels[i] for i in keep]), [groups[i] for i in keep]
+    Z = TextVectorizer(ngram_range=(1, 2), min_df=1).fit_transform([texts[i] for i in keep])
+    ours = CalibratedLinearSVC(C=0.3, class_weight="balanced", folds=3).fit(Z, y, groups=g)
+    reference = CalibratedClassifierCV(
+        LinearSVC(C=0.3, class_weight="balanced", random_state=0), method="sigmoid", ensemble=False,
+        cv=calibration_folds(y, g, 3, 0),
+    ).fit(Z, y)
+    np.testing.assert_allclose(ours.predict_proba(Z), reference.predict_proba(Z), rtol=1e-5, atol=1e-6)

@@ -76,7 +76,7 @@ def test_top_features_of_a_text_classifier_are_readable_positive_and_sorted(pass
 
 @needs_data
 def test_top_features_weights_are_the_svm_coefficients(passages_model):
-    coef = passages_model.coefficients()
+    coef = passages_model.coef_
     names = [str(n).removeprefix("tfidf__") for n in passages_model.feature_names()]
     tops = top_features(passages_model, n=5)
     for k, label in enumerate(passages_model.classes_):
@@ -86,7 +86,7 @@ def test_top_features_weights_are_the_svm_coefficients(passages_model):
 
 @needs_data
 def test_binary_model_gives_both_labels_with_opposite_weights(binary_model):
-    coef = binary_model.coefficients()
+    coef = binary_model.coef_
     assert coef.shape[0] == 1
     rows = weight_rows(binary_model)
     assert list(rows) == ["related", "unrelated"]
@@ -130,7 +130,7 @@ def test_listed_contributions_are_the_largest_in_magnitude(passages_model):
     x = passages_model.transform_features([text]).toarray()[0]
     names = [str(n).removeprefix("tfidf__") for n in passages_model.feature_names()]
     for k, label in enumerate(passages_model.classes_):
-        full = x * passages_model.coefficients()[k].astype(np.float64)
+        full = x * passages_model.coef_[k].astype(np.float64)
         listed = feature_contributions(passages_model, text, label, n=8)
         assert len(listed) == 8
         magnitudes = [abs(c) for _, c in listed]
@@ -184,7 +184,7 @@ def test_topic_features_are_the_largest_contributions_to_the_topic():
     topic = pretrained_model("topic")[-1]
     k = list(topic.classes_).index(e.result.topic)
     x = topic.transform_features([clean(text)]).toarray()[0]
-    full = x * topic.coefficients()[k].astype(np.float64)
+    full = x * topic.coef_[k].astype(np.float64)
     best = np.argsort(-np.abs(full), kind="stable")[:5]
     assert [round(c, 6) for _, c in e.topic_features] == [round(float(full[i]), 6) for i in best]
 

@@ -7,10 +7,14 @@ training data, so the weights are not tuned on what the model has seen.
 
 Examples
 --------
->>> P = np.array([[0.6, 0.4], [0.55, 0.45], [0.9, 0.1], [0.2, 0.8]])
->>> w = tune_decision_weights(P, ["a", "b", "a", "b"], ["a", "b"])
+The rarer label "b" loses every close call under the plain argmax; the tuned weight gives it those.
+
+>>> P = np.array([[0.7, 0.3], [0.6, 0.4], [0.58, 0.42], [0.2, 0.8]])
+>>> np.argmax(P, axis=1).tolist()
+[0, 0, 0, 1]
+>>> w = tune_decision_weights(P, ["a", "b", "b", "b"], ["a", "b"])
 >>> np.argmax(P * w, axis=1).tolist()
-[0, 1, 0, 1]
+[0, 1, 1, 1]
 """
 
 from __future__ import annotations
@@ -23,16 +27,31 @@ from sklearn.metrics import f1_score
 
 from .splits import calibration_folds
 
-__all__ = ["cross_validated_weights", "tune_decision_weights"]
+__all__ = ["cross_validated_weights", "inner_seed", "tune_decision_weights"]
+
+
+def inner_seed(random_state: int | np.random.RandomState | None) -> int | np.random.RandomState | None:
+    """The seed of a model's inner folds: ``random_state + 1`` for an int (the inner folds must differ from
+    the calibration folds), the same generator or None otherwise."""
+    if isinstance(random_state, (int, np.integer)) and not isinstance(random_state, bool):
+        return int(random_state) + 1
+    return random_state
 
 
 def cross_validated_weights(
-    model: BaseEstimator, texts: list[str], y: np.ndarray, groups: np.ndarray | None, classes: np.ndarray
+    model: BaseEstimator, texts: list[str], y: np.ndarray, groups: np.ndarray | None, classes: Sequence[str]
 ) -> np.ndarray:
-    """Decision weights maximising macro-F1 of out-of-fold predictions of ``model`` (untuned clones)."""
+    """Decision weights maximising macro-F1 of out-of-fold predictions of ``model`` (untuned clones).
+
+    ``model`` has ``calibration_folds``, ``random_state`` and ``tune_decision`` parameters (the package's
+    classifiers); its clones are fitted on folds of the training data (grouped by ``groups``) and the
+    weights are tuned on their predictions for the held-out folds. The weights come in the order of
+    ``classes``, the order the coordinate ascent of :func:`tune_decision_weights` visits them in.
+    """
     inner = clone(model).set_params(tune_decision=False)
+    classes = np.asarray(classes)
     oof = np.zeros((len(texts), len(classes)))
-    for train, test in calibration_folds(y, groups, model.calibration_folds, model.random_state + 1):
+    for train, test in calibration_folds(y, groups, model.calibration_folds, inner_seed(model.random_state)):
         fold = clone(inner).fit([texts[i] for i in train], y[train], groups=None if groups is None else groups[train])
         P = fold.predict_proba([texts[i] for i in test])
         cols = [list(fold.classes_).index(c) for c in classes]

@@ -11,17 +11,17 @@ Examples
 
 from __future__ import annotations
 
+from numbers import Integral, Real
 from typing import Iterable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.calibration import CalibratedClassifierCV
 from sklearn.utils.validation import check_is_fitted
 
 from ..features.combined import make_features, transform_features
 from ..labels import STANCE_LABELS
-from ..validation import check_texts
-from .calibration import calibrated_proba, fit_calibrated_svm
+from ..validation import Interval, StrOptions, check_texts
+from .calibration import CalibratedLinearSVC
 from .decision import cross_validated_weights
 
 __all__ = ["StanceClassifier"]
@@ -55,42 +55,49 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         Folds for the calibration of each step (grouped by article when groups are given).
     tune_decision : bool, default=True
         Learn per-label decision weights on out-of-fold probabilities (see :attr:`decision_weights_`).
-    random_state : int, default=0
-        Seed.
+    random_state : int, RandomState instance or None, default=0
+        Seed of the folds and the SVMs.
 
     Attributes
     ----------
     classes_ : ndarray of str
-        :data:`stance.labels.STANCE_LABELS`.
+        The four stance labels, sorted (``anti``, ``neutral``, ``pro``, ``unrelated``): the column order of
+        :meth:`predict_proba`. Results show them in the guideline's order (:func:`stance.labels.display_order`).
     decision_weights_ : ndarray of float
         :meth:`predict` returns ``argmax(P * decision_weights_)`` rather than ``argmax(P)``: a
         cost-sensitive decision on the calibrated probabilities ``P``, with weights chosen by
         cross-validation on the training data to maximise macro-F1 (the rare ``pro`` and ``anti``
         get more weight). All ones when ``tune_decision=False``. The probabilities themselves stay
-        calibrated.
+        calibrated. In the order of ``classes_``; tuned visiting the labels in the guideline's order with
+        ``pro``'s weight fixed at 1 (only ratios matter).
     features_ : sklearn.pipeline.FeatureUnion
         Syllable n-gram TF-IDF (and cue features) shared by both steps.
-    relevance_ : sklearn.calibration.CalibratedClassifierCV or None
+    relevance_ : CalibratedLinearSVC or None
         ``related`` vs ``unrelated`` (None when ``two_step=False``).
-    stance_ : sklearn.calibration.CalibratedClassifierCV
+    stance_ : CalibratedLinearSVC
         ``pro`` / ``anti`` / ``neutral`` (all four labels when ``two_step=False``).
+
+    The model is two linear models, not one, so it has no single ``coef_``: each step has its own
+    (``relevance_.coef_``, ``stance_.coef_``; :func:`stance.explain.weight_rows` lists them by label).
     """
 
-    def __init__(
-        self,
-        *,
-        ngram_range: tuple[int, int] = (1, 3),
-        min_df: int = 2,
-        tokens: str = "syllables",
-        cues: bool = False,
-        C_relevance: float = 0.3,
-        C_stance: float = 0.3,
-        two_step: bool = True,
-        calibration_folds: int = 5,
-        tune_decision: bool = True,
-        random_state: int = 0,
-    ) -> None:
-        self.tune_decision = tune_decision
+    _parameter_constraints: dict = {
+        "ngram_range": [tuple],
+        "min_df": [Interval(Real, 0, 1, closed="both"), Interval(Integral, 1, None, closed="left")],
+        "tokens": [StrOptions({"syllables", "words"})],
+        "cues": ["boolean"],
+        "C_relevance": [Interval(Real, 0, None, closed="neither")],
+        "C_stance": [Interval(Real, 0, None, closed="neither")],
+        "two_step": ["boolean"],
+        "calibration_folds": [Interval(Integral, 2, None, closed="left")],
+        "tune_decision": ["boolean"],
+        "random_state": ["random_state"],
+    }
+
+    def __init__(self, *, ngram_range: tuple[int, int] = (1, 3), min_df: int = 2, tokens: str = "syllables",
+                 cues: bool = False, C_relevance: float = 0.3, C_stance: float = 0.3, two_step: bool = True,
+                 calibration_folds: int = 5, tune_decision: bool = True,
+                 random_state: int | np.random.RandomState | None = 0) -> None:
         self.ngram_range = ngram_range
         self.min_df = min_df
         self.tokens = tokens
@@ -99,41 +106,34 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         self.C_stance = C_stance
         self.two_step = two_step
         self.calibration_folds = calibration_folds
+        self.tune_decision = tune_decision
         self.random_state = random_state
 
-    def _calibrated(self, Z, y: np.ndarray, C: float, groups: np.ndarray | None) -> CalibratedClassifierCV:
-        return fit_calibrated_svm(
-            Z, y, C=C, class_weight="balanced", calibration="sigmoid", folds=self.calibration_folds,
-            groups=groups, random_state=self.random_state,
-        )
+    def _calibrated(self, Z, y: np.ndarray, C: float, groups: np.ndarray | None) -> CalibratedLinearSVC:
+        return CalibratedLinearSVC(
+            C=C, class_weight="balanced", folds=self.calibration_folds, random_state=self.random_state
+        ).fit(Z, y, groups=groups)
 
-    def fit(
-        self, X: Iterable[str], y: Sequence[str], groups: Sequence[object] | None = None
-    ) -> "StanceClassifier":
-        """Fit both steps on passages labelled with :data:`stance.labels.STANCE_LABELS`.
-
-        Parameters
-        ----------
-        X : list of str
-            Passages.
-        y : list of str
-            Their stance labels.
-        groups : list, optional
-            The article of each passage (``doc_id``), for grouped calibration folds.
-        """
+    def fit(self, X: Iterable[str], y: Sequence[str], groups: Sequence[object] | None = None) -> "StanceClassifier":
+        """Fit both steps (and the decision weights) on cleaned passages ``X`` labelled ``y`` with
+        :data:`stance.labels.STANCE_LABELS`; ``groups``, the article of each passage (``doc_id``), keeps the
+        calibration and tuning folds from splitting an article."""
+        self._validate_params()
         texts = check_texts(X)
         y_arr = np.asarray(y)
+        if len(texts) != len(y_arr):
+            raise ValueError(f"X has {len(texts)} texts but y has {len(y_arr)} labels")
         unknown = sorted(set(y_arr.tolist()) - set(STANCE_LABELS))
         if unknown:
             raise ValueError(f"unknown stance labels {unknown}; expected {list(STANCE_LABELS)}")
         g = None if groups is None else np.asarray(groups)
-        self.classes_ = np.asarray(STANCE_LABELS)
+        self.classes_ = np.asarray(sorted(STANCE_LABELS))
         self.decision_weights_ = np.ones(len(self.classes_))
         if self.tune_decision:
-            self.decision_weights_ = cross_validated_weights(self, texts, y_arr, g, self.classes_)
+            by_guideline = cross_validated_weights(self, texts, y_arr, g, STANCE_LABELS)
+            self.decision_weights_ = by_guideline[[STANCE_LABELS.index(c) for c in self.classes_]]
         self._fit_steps(texts, y_arr, g)
         return self
-
 
     def _fit_steps(self, texts: list[str], y: np.ndarray, g: np.ndarray | None) -> None:
         self.features_ = make_features(
@@ -158,12 +158,12 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
             return out
         col = {label: k for k, label in enumerate(self.classes_)}
         Z = transform_features(self.features_, texts)
-        stance = calibrated_proba(self.stance_, Z)
+        stance = self.stance_.predict_proba(Z)
         if self.relevance_ is None:
             for j, label in enumerate(self.stance_.classes_):
                 out[:, col[label]] = stance[:, j]
             return out
-        rel = calibrated_proba(self.relevance_, Z)
+        rel = self.relevance_.predict_proba(Z)
         p_related = rel[:, list(self.relevance_.classes_).index("related")]
         for j, label in enumerate(self.stance_.classes_):
             out[:, col[label]] = p_related * stance[:, j]

@@ -88,7 +88,7 @@ _MAX_PHRASE = max(len(p) for p in _PHRASES)
 _SYLLABLE = re.compile(TOKEN_PATTERN)
 
 
-class StanceCues(TransformerMixin, BaseEstimator):
+class StanceCues(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  # sparse output: no set_output
     """Counts of stance cues toward US / coalition military presence, with negation.
 
     For each text: ``log1p`` counts of each group of :data:`CUE_GROUPS` (target mentions, presence
@@ -106,8 +106,12 @@ class StanceCues(TransformerMixin, BaseEstimator):
     (1, 0)
     """
 
+    _parameter_constraints: dict = {}
+
     def fit(self, X: Iterable[str], y: object = None) -> "StanceCues":
         """Nothing to learn; records the number of output features."""
+        self._validate_params()
+        check_texts(X)
         self.n_features_out_ = len(self._names())
         return self
 

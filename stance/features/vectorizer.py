@@ -15,6 +15,7 @@ Examples
 from __future__ import annotations
 
 import copy
+from numbers import Integral, Real
 from typing import Iterable
 
 import numpy as np
@@ -24,19 +25,16 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from ..text.segment import TOKEN_PATTERN, words
-from ..validation import check_texts
+from ..validation import Interval, StrOptions, check_texts
 from .ngram_index import NgramIndex
 
 __all__ = ["TextVectorizer"]
-
-_TOKEN_KINDS = ("syllables", "words")
-
 
 def _lower(text: str) -> str:
     return text.lower()
 
 
-class TextVectorizer(TransformerMixin, BaseEstimator):
+class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  # sparse output: no set_output
     """TF-IDF features of syllable or word n-grams.
 
     Parameters
@@ -71,16 +69,17 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
     (2, 5)
     """
 
-    def __init__(
-        self,
-        *,
-        tokens: str = "syllables",
-        ngram_range: tuple[int, int] = (1, 2),
-        min_df: int | float = 2,
-        max_df: float = 1.0,
-        max_features: int | None = None,
-        sublinear_tf: bool = True,
-    ) -> None:
+    _parameter_constraints: dict = {
+        "tokens": [StrOptions({"syllables", "words"})],
+        "ngram_range": [tuple],
+        "min_df": [Interval(Real, 0, 1, closed="both"), Interval(Integral, 1, None, closed="left")],
+        "max_df": [Interval(Real, 0, 1, closed="both"), Interval(Integral, 1, None, closed="left")],
+        "max_features": [Interval(Integral, 1, None, closed="left"), None],
+        "sublinear_tf": ["boolean"],
+    }
+
+    def __init__(self, *, tokens: str = "syllables", ngram_range: tuple[int, int] = (1, 2), min_df: int | float = 2,
+                 max_df: float = 1.0, max_features: int | None = None, sublinear_tf: bool = True) -> None:
         self.tokens = tokens
         self.ngram_range = ngram_range
         self.min_df = min_df
@@ -89,8 +88,6 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         self.sublinear_tf = sublinear_tf
 
     def _make(self) -> TfidfVectorizer:
-        if self.tokens not in _TOKEN_KINDS:
-            raise ValueError(f"tokens must be one of {_TOKEN_KINDS}, got {self.tokens!r}")
         common = dict(
             ngram_range=tuple(self.ngram_range),
             min_df=self.min_df,
@@ -120,6 +117,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
 
     def fit_transform(self, X: Iterable[str], y: object = None) -> sp.csr_matrix:
         """Fit, then return the TF-IDF matrix of the same texts (one pass over them)."""
+        self._validate_params()
         self.vectorizer_ = self._make()
         out = self.vectorizer_.fit_transform(check_texts(X))
         self.vocabulary_ = self.vectorizer_.vocabulary_
@@ -131,10 +129,9 @@ class TextVectorizer(TransformerMixin, BaseEstimator):
         """TF-IDF matrix of texts, one row per text."""
         check_is_fitted(self, "vectorizer_")
         texts = check_texts(X)
-        index = getattr(self, "index_", None)
-        if index is None:
+        if self.index_ is None:
             return self.vectorizer_.transform(texts)
-        return index.transform(texts)
+        return self.index_.transform(texts)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """The n-grams, in column order."""
