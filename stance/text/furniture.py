@@ -8,7 +8,7 @@ They expect normalised text, one paragraph per line (:mod:`stance.text.normalize
 
 Examples
 --------
->>> drop_furniture_lines(drop_photo_credits("Binh sĩ Mỹ ở Iraq. Ảnh: AP\nĐường dây nóng: 0943 113 999"))
+>>> drop_furniture_lines(drop_photo_credits("Binh sĩ Mỹ ở Iraq. Ảnh: AP\\nĐường dây nóng: 0943 113 999"))
 'Binh sĩ Mỹ ở Iraq.'
 """
 

@@ -9,7 +9,7 @@ Examples
 --------
 >>> import pathlib, tempfile, json
 >>> d = pathlib.Path(tempfile.mkdtemp())
->>> rows = [{"text": t, "label": l} for t, l in [("quân Mỹ ở Iraq", "a"), ("bóng đá", "b")] * 6]
+>>> rows = [{"text": f"{t} {i}", "label": l} for i in range(6) for t, l in [("quân Mỹ ở Iraq", "a"), ("bóng đá", "b")]]
 >>> _ = (d / "train.jsonl").write_text("\\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
 >>> manifest = train(d / "train.jsonl", d / "model.joblib", task="demo", cv_folds=2, min_df=1)
 >>> manifest["labels"], sorted(p.name for p in d.iterdir())
