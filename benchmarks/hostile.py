@@ -2,10 +2,12 @@
 
 Run from the project root::
 
-    python -m benchmarks.hostile            # all three parts
+    python -m benchmarks.hostile            # api, cli and artefacts
     python -m benchmarks.hostile --only cli,artefacts
+    python -m benchmarks.hostile --only api --case empty --case "100k newlines"
+    python -m benchmarks.hostile --only big  # 10 MB in one call (a minute or two)
 
-Three parts:
+Four parts:
 
 ``api``
     Odd values and pathological texts for :func:`stance.classify`. Each must either return a valid
@@ -21,6 +23,10 @@ Three parts:
     future schema, missing or broken manifest, zero bytes, pickles that would create a marker file).
     Each must raise :class:`stance.ArtefactError` (or its subclass) with a message, and the marker
     file must never appear.
+``big``
+    10 MB of article text (the seed paragraphs repeated, each copy numbered) in one :func:`stance.classify`
+    call: it must return a valid result within :data:`BIG_SECONDS_LIMIT` and a peak RSS under
+    :data:`BIG_RSS_LIMIT_MB`.
 
 Prints a table (category, tried, handled) and a final line
 ``N tried, N handled, 0 crashed, 0 rows lost, 0 injected code ran``; exits 1 if anything failed.
@@ -46,9 +52,14 @@ from typing import Any, Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-PARTS = ("api", "cli", "artefacts")
+PARTS = ("api", "cli", "artefacts", "big")
+DEFAULT_PARTS = ("api", "cli", "artefacts")
 API_SECONDS_LIMIT = 120.0
 """An API input that takes longer than this counts as not handled (a denial of service)."""
+BIG_SECONDS_LIMIT = 120.0
+"""Longest a 10 MB text may take."""
+BIG_RSS_LIMIT_MB = 2048.0
+"""Highest peak resident memory (MB) while classifying a 10 MB text, models included."""
 
 
 @dataclass
@@ -510,14 +521,37 @@ def _short(text: str, width: int = 90) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def run(parts: Sequence[str] = PARTS, *, base: Path | None = None) -> Report:
-    """Run the chosen parts of the battery in a temporary folder (or ``base``)."""
+def run_big(n_bytes: int = 10_000_000) -> list[Outcome]:
+    """Classify :func:`big_text` once; handled if the result is valid and time and peak memory stay in bounds."""
+    from stance.api import classify, pretrained_model
+
+    from benchmarks.measure import peak_rss_mb, reset_peak_rss
+
+    topic_model, stance_model = pretrained_model("topic"), pretrained_model("stance")
+    text = big_text(n_bytes)
+    size = len(text.encode("utf-8"))
+    reset_peak_rss()
+    start = time.perf_counter()
+    result = classify(text, topic_model=topic_model, stance_model=stance_model)
+    seconds = time.perf_counter() - start
+    peak = peak_rss_mb()
+    problem = check_result(result, topic_model, stance_model)
+    if problem is None and seconds > BIG_SECONDS_LIMIT:
+        problem = f"too slow ({seconds:.0f} s > {BIG_SECONDS_LIMIT:.0f} s)"
+    if problem is None and peak > BIG_RSS_LIMIT_MB:
+        problem = f"peak RSS {peak:.0f} MB > {BIG_RSS_LIMIT_MB:.0f} MB"
+    detail = problem or f"{size:,} bytes, {len(result.passages):,} passages, peak RSS {peak:.0f} MB"
+    return [Outcome("big", f"{size / 1e6:.0f} MB in one call", problem is None, detail, seconds)]
+
+
+def run(parts: Sequence[str] = DEFAULT_PARTS, *, base: Path | None = None, cases: Sequence[str] | None = None) -> Report:
+    """Run the chosen parts of the battery in a temporary folder (or ``base``); ``cases`` limits the api part."""
     report = Report()
     with tempfile.TemporaryDirectory(prefix="stance-hostile-") as tmp:
         work = Path(base or tmp)
         try:
             if "api" in parts:
-                report.outcomes += run_api()
+                report.outcomes += run_api(names=cases)
             if "cli" in parts:
                 outcomes, lost = run_cli(work)
                 report.outcomes += outcomes
@@ -526,6 +560,8 @@ def run(parts: Sequence[str] = PARTS, *, base: Path | None = None) -> Report:
                 outcomes, injected = run_artefacts(work)
                 report.outcomes += outcomes
                 report.injected_ran += injected
+            if "big" in parts:
+                report.outcomes += run_big()
         finally:
             unreadable = work / "batch" / "18_unreadable.txt"
             if unreadable.exists():
@@ -559,15 +595,19 @@ def print_report(report: Report, *, verbose: bool = True, out=None) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the battery; 0 if every input was handled, 1 otherwise."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.hostile", description=__doc__.split("\n")[0])
-    parser.add_argument("--only", default=",".join(PARTS), help=f"comma-separated parts of {PARTS}")
+    parser.add_argument("--only", default=",".join(DEFAULT_PARTS), help=f"comma-separated parts of {PARTS}")
+    parser.add_argument("--case", action="append", dest="cases", help="api part: only this case (repeat for more)")
     parser.add_argument("--quiet", action="store_true", help="only the summary")
     args = parser.parse_args(argv)
     parts = [p.strip() for p in args.only.split(",") if p.strip()]
     unknown = sorted(set(parts) - set(PARTS))
     if unknown:
         parser.error(f"unknown part(s) {unknown}; choose from {PARTS}")
+    known = {name for name, _ in api_cases()}
+    if args.cases is not None and set(args.cases) - known:
+        parser.error(f"unknown case(s) {sorted(set(args.cases) - known)}")
     try:
-        report = run(parts)
+        report = run(parts, cases=args.cases)
     except Exception:  # noqa: BLE001 - the battery itself must say what broke
         traceback.print_exc()
         return 1

@@ -40,10 +40,16 @@ def percentile(values: Sequence[float], q: float) -> float:
 
     Examples
     --------
-    >>> percentile([1, 2, 3, 4], 50)
+    >>> percentile([1, 2, 3, 4], 50)    # even count: midpoint of the two middle values
     2.5
-    >>> percentile(range(1, 101), 99)
+    >>> percentile([4, 1, 3, 2], 50), percentile([10, 20], 90), percentile([1, 2, 3, 4, 5], 25)
+    (2.5, 19.0, 2.0)
+    >>> percentile(range(1, 101), 99)   # rank 0.99 * 99 = 98.01 -> 99 + 0.01 * (100 - 99)
     99.01
+    >>> percentile([], 50)
+    Traceback (most recent call last):
+    ...
+    ValueError: percentile of an empty sequence
     """
     if not 0 <= q <= 100:
         raise ValueError(f"percentile q must be in [0, 100], got {q!r}")
@@ -74,6 +80,12 @@ def latency_summary(seconds: Sequence[float]) -> dict[str, float]:
     --------
     >>> latency_summary([0.001, 0.002, 0.003])["median_ms"]
     2.0
+
+    99 documents at 1 ms and one at 100 ms: p99 interpolates at rank 98.01 between 1 ms and 100 ms.
+
+    >>> s = latency_summary([0.001] * 99 + [0.1])
+    >>> round(s["median_ms"], 6), round(s["p99_ms"], 6), round(s["max_ms"], 6)
+    (1.0, 1.99, 100.0)
     """
     ms = [s * 1000.0 for s in seconds]
     return {

@@ -193,7 +193,8 @@ def classify_batch(texts: Iterable[str], *, topic_model: Any = None, stance_mode
     Raises
     ------
     TypeError, ValueError
-        As :func:`classify`, naming the position of the offending text.
+        As :func:`classify`, naming the position of the offending text; ValueError also for a stance model
+        whose labels lack ``"unrelated"``.
 
     Examples
     --------
@@ -219,6 +220,9 @@ def classify_batch(texts: Iterable[str], *, topic_model: Any = None, stance_mode
     stance_p = np.asarray(stance_rest.predict_proba([p for doc in per_doc for p in doc]))
     topic_classes = _ordered([str(c) for c in topic_rest.classes_])
     stance_classes = _ordered([str(c) for c in stance_rest.classes_])
+    if "unrelated" not in stance_classes[0]:
+        raise ValueError(f"stance_model: its labels {stance_classes[0]} must include 'unrelated' (an article is "
+                         "about the target as much as its most related passage is)")
     weights = np.asarray(getattr(final_estimator(stance_rest), "decision_weights_", np.ones(len(stance_classes[0]))))
     results = []
     start = 0

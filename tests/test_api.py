@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,8 +11,8 @@ from stance import STANCE_LABELS, TOPIC_LABELS, classify, classify_batch
 from stance.api import Result
 from stance.estimators.pipeline import with_cleaner
 from stance.text.clean import PIPELINE, Cleaner
+from tests.paths import SEEDS
 
-SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
 
 
 @pytest.fixture(scope="module")

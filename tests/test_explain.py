@@ -1,247 +1,158 @@
-"""Explanations: top features of real models, per-text contributions, `explain` and the CLI."""
+"""Explanations: weights and contributions checked against weights set by hand, sums against the model's own
+scores, and `explain` on texts whose reasons are plain to a reader (``stance explain`` is in tests/cli)."""
 
 from __future__ import annotations
 
-import json
+import copy
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from stance.api import pretrained_model
-from stance.text.clean import clean
-from stance.cli import main
-from stance.explain import (
-    decision_score,
-    explain,
-    feature_contributions,
-    top_features,
-    weight_rows,
-)
 from stance.estimators.text_classifier import TextClassifier
+from stance.explain import decision_score, explain, feature_contributions, top_features, weight_rows
+from stance.text.clean import clean
+from tests.paths import SEEDS
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data" / "stance" / "train.jsonl"
-SEED = ROOT / "seeds" / "002_e9adfbff22676568.txt"
 ANTI_TEXT = (
     "Hàng nghìn người biểu tình đòi quân Mỹ rút khỏi Iraq.\n"
     "Họ gọi sự hiện diện của binh sĩ Mỹ là chiếm đóng và lên án các vụ không kích giết hại dân thường."
 )
-
-needs_data = pytest.mark.skipif(not DATA.exists(), reason="needs ../shared/data/stance/train.jsonl")
-
-
-def _rows(n: int) -> list[dict]:
-    with open(DATA, encoding="utf-8") as f:
-        return [json.loads(line) for _, line in zip(range(n), f)]
+SPORT_TEXT = "Đội tuyển Việt Nam thắng Thái Lan 2-0 trong trận chung kết tối qua. Cầu thủ Quang Hải ghi bàn ở phút thứ 10."
+TEXTS = ["quân Mỹ rút khỏi Iraq", "đội tuyển thắng trận", "binh sĩ Mỹ ở Iraq", "cầu thủ ghi bàn", "căn cứ quân sự Mỹ",
+         "trận đấu kết thúc"] * 4
+LABELS = ["world", "sport", "world", "sport", "world", "sport"] * 4
 
 
 @pytest.fixture(scope="module")
-def passages_model() -> TextClassifier:
-    """A four-label TextClassifier (n-grams and cues) on the first 400 real stance passages."""
-    rows = _rows(400)
-    return TextClassifier(cues=True).fit([r["text"] for r in rows], [r["label"] for r in rows])
+def model() -> TextClassifier:
+    return TextClassifier(min_df=1, calibration_folds=2).fit(TEXTS, LABELS)
 
 
-@pytest.fixture(scope="module")
-def binary_model() -> TextClassifier:
-    rows = _rows(400)
-    y = ["unrelated" if r["label"] == "unrelated" else "related" for r in rows]
-    return TextClassifier().fit([r["text"] for r in rows], y)
+def _ngrams(text: str, up_to: int = 3) -> set[str]:
+    """Every 1..up_to-gram of the text's syllables (runs of word characters), lower-cased."""
+    syllables = re.findall(r"\w+", clean(text).lower())
+    return {" ".join(syllables[i : i + n]) for n in range(1, up_to + 1) for i in range(len(syllables) - n + 1)}
 
 
-# ---------------------------------------------------------------------------------------------- top_features
+def _with_weights(model: TextClassifier, weights: dict[str, float]) -> TextClassifier:
+    """A copy of ``model`` whose SVM has exactly these weights (by n-gram) and no intercept."""
+    rigged = copy.deepcopy(model)
+    names = [str(n).removeprefix("tfidf__") for n in rigged.feature_names()]
+    coef = np.zeros_like(rigged.calibrated_.coef_)
+    for ngram, w in weights.items():
+        coef[0, names.index(ngram)] = w
+    rigged.calibrated_.coef_ = coef
+    rigged.calibrated_.intercept_ = np.zeros_like(rigged.calibrated_.intercept_)
+    return rigged
 
 
-@needs_data
-def test_top_features_of_a_text_classifier_are_readable_positive_and_sorted(passages_model):
-    tops = top_features(passages_model, n=30)
-    assert list(tops) == ["anti", "neutral", "pro", "unrelated"]
-    names = set(passages_model.features_.get_feature_names_out())
-    for label, pairs in tops.items():
-        assert 0 < len(pairs) <= 30
-        weights = [w for _, w in pairs]
-        assert weights == sorted(weights, reverse=True) and all(w > 0 for w in weights)
-        for feature, _ in pairs:
-            assert not feature.startswith("tfidf__")
-            assert (f"tfidf__{feature}" in names) or (feature.startswith("cues__") and feature in names)
-    # Worked out on these 400 passages: the occupation word is among the anti weights.
-    anti = [f for f, _ in tops["anti"]]
-    assert any(cue in f for f in anti for cue in ("phản đối", "rút", "chiếm đóng")), anti
-    rows = weight_rows(passages_model)
-    col = list(passages_model.features_.get_feature_names_out()).index("tfidf__chiếm đóng")
-    assert rows["anti"][col] == max(rows[k][col] for k in rows)
+# ---------------------------------------------------------------------------------------------- weights
 
 
-@needs_data
-def test_top_features_weights_are_the_svm_coefficients(passages_model):
-    coef = passages_model.coef_
-    names = [str(n).removeprefix("tfidf__") for n in passages_model.feature_names()]
-    tops = top_features(passages_model, n=5)
-    for k, label in enumerate(passages_model.classes_):
-        best = np.argsort(-coef[k], kind="stable")[:5]
-        assert tops[label] == [(names[i], pytest.approx(float(coef[k, i]))) for i in best]
+def test_top_features_are_the_largest_weights_set_by_hand(model):
+    # Two labels, one weight vector (for "world"); "sport"'s weights are its negation.
+    rigged = _with_weights(model, {"iraq": 3.0, "mỹ": 2.0, "quân": 0.5, "cầu thủ": -4.0, "trận": -1.0})
+    tops = top_features(rigged, n=2)
+    assert tops == {"world": [("iraq", 3.0), ("mỹ", 2.0)], "sport": [("cầu thủ", 4.0), ("trận", 1.0)]}
+    assert top_features(rigged, n=10)["world"] == [("iraq", 3.0), ("mỹ", 2.0), ("quân", 0.5)]  # positive only
 
 
-@needs_data
-def test_binary_model_gives_both_labels_with_opposite_weights(binary_model):
-    coef = binary_model.coef_
-    assert coef.shape[0] == 1
-    rows = weight_rows(binary_model)
-    assert list(rows) == ["related", "unrelated"]
-    np.testing.assert_allclose(rows["unrelated"], coef[0])
-    np.testing.assert_allclose(rows["related"], -coef[0])
-    tops = top_features(binary_model, n=3)
-    most_negative = int(np.argmin(coef[0]))
-    assert tops["related"][0][0] == str(binary_model.feature_names()[most_negative]).removeprefix("tfidf__")
-    assert tops["related"][0][1] == pytest.approx(-float(coef[0, most_negative]))
-
-
-def test_top_features_of_the_stance_model_are_keyed_by_step():
+def test_weight_rows_of_the_shipped_stance_model_are_keyed_by_step():
+    rows = weight_rows(pretrained_model("stance"))
+    assert list(rows) == ["relevance:related", "relevance:unrelated", "stance:anti", "stance:neutral", "stance:pro"]
+    np.testing.assert_array_equal(rows["relevance:related"], -rows["relevance:unrelated"])
     tops = top_features(pretrained_model("stance"), n=4)
-    assert list(tops) == ["relevance:related", "relevance:unrelated", "stance:anti", "stance:neutral", "stance:pro"]
     assert all(len(pairs) == 4 for pairs in tops.values())
-    # related and unrelated share one weight vector: nothing is a top feature of both
-    assert not {f for f, _ in tops["relevance:related"]} & {f for f, _ in tops["relevance:unrelated"]}
 
 
-def test_top_features_refuses_a_model_without_weights():
+def test_refuses_a_model_without_weights_and_bad_arguments(model):
     with pytest.raises(TypeError, match="features_"):
         top_features(object())
     with pytest.raises(ValueError, match="n must be"):
-        top_features(pretrained_model("stance"), n=-1)
+        top_features(model, n=-1)
+    with pytest.raises(ValueError, match="not a weight row"):
+        feature_contributions(pretrained_model("stance"), "Quân Mỹ", "anti")
 
 
 # ---------------------------------------------------------------------------------------------- contributions
 
 
-@needs_data
-def test_contributions_add_up_to_the_decision_score(passages_model):
-    text = _rows(401)[400]["text"]
-    scores = passages_model.decision_function([text])[0]
-    for k, label in enumerate(passages_model.classes_):
-        assert decision_score(passages_model, text, label) == pytest.approx(float(scores[k]), abs=1e-4)
+def test_contributions_are_feature_value_times_the_weight_set_by_hand(model):
+    rigged = _with_weights(model, {"iraq": 3.0, "mỹ": -2.0, "cầu thủ": 1.0})
+    text = "Quân Mỹ ở Iraq"  # has "iraq" and "mỹ", not "cầu thủ"
+    x = rigged.features_.transform([clean(text)]).toarray()[0]
+    names = [str(n).removeprefix("tfidf__") for n in rigged.feature_names()]
+    value = {n: x[names.index(n)] for n in ("iraq", "mỹ")}
+    got = feature_contributions(rigged, text, "world", n=None)
+    assert got == [("iraq", pytest.approx(3.0 * value["iraq"])), ("mỹ", pytest.approx(-2.0 * value["mỹ"]))]
+    assert feature_contributions(rigged, text, "sport", n=1) == [("iraq", pytest.approx(-3.0 * value["iraq"]))]
 
 
-@needs_data
-def test_listed_contributions_are_the_largest_in_magnitude(passages_model):
-    text = _rows(402)[401]["text"]
-    x = passages_model.transform_features([text]).toarray()[0]
-    names = [str(n).removeprefix("tfidf__") for n in passages_model.feature_names()]
-    for k, label in enumerate(passages_model.classes_):
-        full = x * passages_model.coef_[k].astype(np.float64)
-        listed = feature_contributions(passages_model, text, label, n=8)
-        assert len(listed) == 8
-        magnitudes = [abs(c) for _, c in listed]
-        assert magnitudes == sorted(magnitudes, reverse=True)
-        unlisted = [abs(full[i]) for i in np.flatnonzero(full) if names[i] not in {f for f, _ in listed}]
-        assert max(unlisted) <= min(magnitudes) + 1e-9
-        for feature, c in listed:
-            assert c == pytest.approx(full[names.index(feature)], rel=1e-5)
-
-
-def test_contributions_refuse_an_unknown_key():
-    with pytest.raises(ValueError, match="not a weight row"):
-        feature_contributions(pretrained_model("stance"), "Quân Mỹ", "anti")
+@pytest.mark.parametrize("text", [TEXTS[0], "cầu thủ Mỹ", SPORT_TEXT])
+def test_contributions_and_intercept_add_up_to_the_models_score(model, text):
+    # decision_function is computed by the calibrated SVM, not by the explanation code.
+    score = float(np.atleast_1d(model.decision_function([text]))[0])
+    assert decision_score(model, text, "world") == pytest.approx(score, abs=1e-5)
+    assert decision_score(model, text, "sport") == pytest.approx(-score, abs=1e-5)
 
 
 # ---------------------------------------------------------------------------------------------- explain
 
 
-def test_explain_an_anti_text_shows_evidence_and_features():
+def test_explain_an_anti_text():
     e = explain(ANTI_TEXT, n=6)
     r = e.result
-    assert r.stance == "anti"
-    assert r.evidence and e.passage_index == r.evidence[0].index
+    assert r.stance == "anti" and r.evidence and e.passage_index == r.evidence[0].index
     assert list(e.passage_features) == ["relevance:related", "stance:anti"]
-    model = pretrained_model("stance")
-    top_text = r.passages[e.passage_index].text
+    grams = _ngrams(r.passages[e.passage_index].text)
     for key, pairs in e.passage_features.items():
         assert 0 < len(pairs) <= 6
-        assert list(pairs) == feature_contributions(model, top_text, key, n=6)
-    # the occupation word pushes the passage toward anti
-    assert dict(e.passage_features["stance:anti"]).get("chiếm đóng", 0) > 0
+        assert all(name in grams for name, _ in pairs), "features of the passage are n-grams of it"
+        assert [abs(c) for _, c in pairs] == sorted((abs(c) for _, c in pairs), reverse=True)
+    # words a reader would point at: the occupation word and the protest push toward anti
+    anti = dict(e.passage_features["stance:anti"])
+    assert anti.get("chiếm đóng", 0) > 0 or anti.get("biểu tình", 0) > 0
 
 
-def test_explain_an_unrelated_text_uses_the_relevance_step_only():
-    e = explain("Đội tuyển Việt Nam thắng Thái Lan 2-0 trong trận chung kết tối qua. "
-                "Cầu thủ Quang Hải ghi bàn ở phút thứ 10.", n=4)
+def test_explain_an_unrelated_sports_text():
+    e = explain(SPORT_TEXT, n=4)
     assert e.result.stance == "unrelated" and e.result.topic == "The thao"
     assert list(e.passage_features) == ["relevance:unrelated"]
     assert "Lập trường: không liên quan [unrelated]" in e.to_text()
+    positive = [name for name, c in e.topic_features if c > 0]
+    assert positive and all(name in _ngrams(SPORT_TEXT) for name, _ in e.topic_features)
 
 
-@needs_data
-def test_a_text_classifier_as_stance_model_is_keyed_by_label(passages_model):
-    e = explain(ANTI_TEXT, stance_model=passages_model, n=3)
-    assert list(e.passage_features) == [e.result.stance]
-
-
-def test_topic_features_are_the_largest_contributions_to_the_topic():
-    text = SEED.read_text(encoding="utf-8")
+def test_topic_features_of_a_seed_are_its_own_n_grams_strongest_first():
+    text = SEEDS[2].read_text(encoding="utf-8")
     e = explain(text, n=5)
-    topic = pretrained_model("topic")[-1]
-    k = list(topic.classes_).index(e.result.topic)
-    x = topic.transform_features([clean(text)]).toarray()[0]
-    full = x * topic.coef_[k].astype(np.float64)
-    best = np.argsort(-np.abs(full), kind="stable")[:5]
-    assert [round(c, 6) for _, c in e.topic_features] == [round(float(full[i]), 6) for i in best]
+    assert e.result.topic == "The gioi" and len(e.topic_features) == 5
+    assert all(name in _ngrams(text) for name, _ in e.topic_features)
+    magnitudes = [abs(c) for _, c in e.topic_features]
+    assert magnitudes == sorted(magnitudes, reverse=True)
+
+
+def test_a_text_classifier_as_stance_model_is_keyed_by_label(model):
+    as_stance = TextClassifier(min_df=1, calibration_folds=2).fit(
+        TEXTS, ["anti" if label == "world" else "unrelated" for label in LABELS])
+    e = explain(ANTI_TEXT, stance_model=as_stance, n=3)
+    assert e.result.stance in ("anti", "unrelated") and list(e.passage_features) == [e.result.stance]
+    e = explain(ANTI_TEXT, topic_model=model, n=2)
+    assert e.result.topic == "world" and len(e.topic_features) <= 2
+    with pytest.raises(ValueError, match="must include 'unrelated'"):
+        explain(ANTI_TEXT, stance_model=model)
 
 
 def test_to_text_is_vietnamese_with_two_decimals():
-    e = explain(ANTI_TEXT, n=3)
-    out = e.to_text()
+    out = explain(ANTI_TEXT, n=3).to_text()
     assert out.startswith("Chủ đề: Thế giới [The gioi]")
-    assert "Lập trường: phản đối [anti]" in out
-    assert "bước lập trường → phản đối [anti]:" in out
+    assert "Lập trường: phản đối [anti]" in out and "bước lập trường → phản đối [anti]:" in out
     numbers = re.findall(r"\d+\.\d+", out)
     assert numbers and all(len(n.split(".")[1]) == 2 for n in numbers)
-
-
-def test_explain_uses_the_models_given(passages_model):
-    e = explain(ANTI_TEXT, topic_model=passages_model, n=2)
-    assert e.result.topic in passages_model.classes_
-    assert len(e.topic_features) <= 2
 
 
 def test_explain_rejects_empty_text():
     with pytest.raises(ValueError):
         explain("   ")
-
-
-# ---------------------------------------------------------------------------------------------- CLI
-
-
-def test_cli_explain_text_and_file(capsys):
-    assert main(["explain", "--n", "3", ANTI_TEXT]) == 0
-    out = capsys.readouterr().out
-    assert "Lập trường: phản đối [anti]" in out and "Đặc trưng của chủ đề" in out
-    assert main(["explain", "--file", str(SEED)]) == 0
-    assert "Chủ đề: Thế giới" in capsys.readouterr().out
-
-
-def test_cli_explain_top_features(tmp_path, capsys, passages_model):
-    assert main(["explain", "--top-features", "--task", "stance", "--n", "3"]) == 0
-    out = capsys.readouterr().out
-    assert out.splitlines()[0] == "relevance:related"
-    assert out.count("\n  +") == 5 * 3
-    assert main(["explain", "--top-features", "--task", "topic", "--n", "2"]) == 0
-    assert "The gioi (Thế giới)" in capsys.readouterr().out
-    from stance.persist import save
-
-    path = tmp_path / "m.joblib"
-    save(passages_model, path, task="demo")
-    assert main(["explain", "--top-features", "--model", str(path)]) == 2
-    assert "trusted" in capsys.readouterr().err
-    assert main(["explain", "--top-features", "--model", str(path), "--trusted", "--n", "30"]) == 0
-    out = capsys.readouterr().out
-    assert out.splitlines()[0] == "anti" and "chiếm đóng" in out
-
-
-def test_cli_explain_usage_errors(capsys):
-    assert main(["explain"]) == 2
-    assert main(["explain", "x", "--file", str(SEED)]) == 2
-    assert main(["explain", "--top-features", "x"]) == 2
-    assert main(["explain", "--file", "/nonexistent/a.txt"]) == 2
-    assert capsys.readouterr().err.count("stance explain") == 4

@@ -1,29 +1,24 @@
 """Reliability: classify is total, deterministic and well-formed on any text, invariant to the forms of
 the same text (Unicode normalisation, white space, HTML, control characters, tone-mark style), copes
-with 10 MB, and the hostile battery (``python -m benchmarks.hostile``) passes."""
+with 10 MB, and the hostile battery (``python -m benchmarks.hostile``, run as a command) passes."""
 
 from __future__ import annotations
 
 import math
-import os
 import re
-import resource
-import time
+import subprocess
+import sys
 import unicodedata
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from benchmarks import hostile
 from stance import STANCE_LABELS, TOPIC_LABELS, classify
-from stance.text import clean as C
-from stance.text import normalize as N
 from stance.api import Result, pretrained_model
+from stance.text import clean as C
+from tests.paths import ROOT, SEEDS
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 
 PROPERTY_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -129,29 +124,6 @@ def test_respace_does_what_it_says():
     assert _respace("Quân Mỹ\nrút\tquân") == " \t\r\nQuân   \t Mỹ \r\n\r\n rút\t  \t quân\n \t"
 
 
-def test_unicode_bounds_behind_the_mark_pileup_limit():
-    # clean._MARK_RUN only looks at runs of 4+ combining marks; that is safe because no character's
-    # decomposition carries more than 3 marks and no mark decomposes into more than 2 characters.
-    marks = [chr(i) for i in range(0x20000) if unicodedata.combining(chr(i))]
-    assert max(len(unicodedata.normalize("NFD", m)) for m in marks) <= 2
-    assert max(N._decomposed_marks(chr(i)) for i in range(0x30000)) <= 3
-    assert not any(unicodedata.combining(chr(i)) for i in range(0x20000, 0x110000))
-
-
-def test_mark_pileups_are_dropped_the_same_way_in_nfc_and_nfd():
-    zalgo = "Quân Mỹ" + "\u0301\u0300\u0323" * 10 + " rút khỏi Iraq."
-    out = C.normalize_unicode(zalgo)
-    assert out == "Quân My rút khỏi Iraq."
-    assert C.normalize_unicode(unicodedata.normalize("NFD", zalgo)) == out
-    assert C.normalize_unicode(unicodedata.normalize("NFC", zalgo)) == out
-    # At the limit: "ệ" (2 marks when decomposed) + 14 marks = 16 marks: kept, in either form.
-    edge = "Vi" + "ệ" + "\u0301" * 14 + "t"
-    assert C.normalize_unicode(edge) == C.normalize_unicode(unicodedata.normalize("NFD", edge))
-    assert C.normalize_unicode(edge).startswith("Việ")
-    over = "Vi" + "ệ" + "\u0301" * 15 + "t"
-    assert C.normalize_unicode(over) == C.normalize_unicode(unicodedata.normalize("NFD", over)) == "Viet"
-
-
 # --------------------------------------------------------------------------------------------------
 # A real page, dressed up, gives the same result as the page itself
 
@@ -198,73 +170,22 @@ def test_dressed_up_seed_gives_the_same_result(seed):
 
 
 # --------------------------------------------------------------------------------------------------
-# 10 MB
+# The hostile battery (``python -m benchmarks.hostile``), run as the command it is
 
 
-def _peak_rss_reset() -> bool:
-    """Reset the kernel's peak-RSS mark for this process (Linux); False if not possible."""
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-        return True
-    except OSError:
-        return False
+def hostile(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "benchmarks.hostile", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
 
 
-def _peak_rss_bytes() -> int:
-    try:
-        with open("/proc/self/status") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+SUMMARY = re.compile(r"^(\d+) tried, \1 handled, 0 crashed, 0 rows lost, 0 injected code ran$", re.M)
 
 
-def measure_big(n_bytes: int = 10_000_000) -> dict[str, float]:
-    """Classify ``n_bytes`` of text once; wall time, peak RSS and the RSS it added."""
-    text = hostile.big_text(n_bytes)
-    size = len(text.encode("utf-8"))
-    baseline = _peak_rss_bytes() if _peak_rss_reset() else 0
-    start = time.perf_counter()
-    result = classify(text)
-    seconds = time.perf_counter() - start
-    peak = _peak_rss_bytes()
-    assert_well_formed(result)
-    return {
-        "bytes": size,
-        "seconds": seconds,
-        "peak_rss_mb": peak / 2**20,
-        "added_rss_mb": (peak - baseline) / 2**20 if baseline else float("nan"),
-        "passages": len(result.passages),
-    }
-
-
-@pytest.mark.slow
-def test_ten_megabytes_finishes_within_bounds():
-    figures = measure_big()
-    print(
-        f"\n10 MB: {figures['bytes']:,} bytes, {figures['passages']:,} passages, {figures['seconds']:.1f} s, "
-        f"peak RSS {figures['peak_rss_mb']:.0f} MB (+{figures['added_rss_mb']:.0f} MB over the loaded models)"
-    )
-    assert figures["bytes"] >= 10_000_000
-    assert figures["seconds"] < 120
-    assert figures["peak_rss_mb"] < 2048
-
-
-# --------------------------------------------------------------------------------------------------
-# The hostile battery
-
-
-def test_hostile_battery_cli_and_artefacts(tmp_path, capsys):
-    report = hostile.run(["cli", "artefacts"], base=tmp_path)
-    failed = [o for o in report.outcomes if not o.handled]
-    assert not failed, "\n".join(f"{o.category} {o.name}: {o.detail}" for o in failed)
-    assert report.rows_lost == 0 and report.injected_ran == 0
-    assert not (tmp_path / "INJECTED-CODE-RAN").exists()
-    assert sum(o.category == "cli" for o in report.outcomes) >= 20
-    assert sum(o.category == "artefacts" for o in report.outcomes) >= 20
+def test_hostile_battery_cli_and_artefacts():
+    proc = hostile("--only", "cli,artefacts", "--quiet")
+    assert proc.returncode == 0 and SUMMARY.search(proc.stdout), proc.stdout + proc.stderr
+    tried = {line.split()[0]: int(line.split()[1]) for line in proc.stdout.splitlines() if line.startswith(("cli ", "artefacts "))}
+    assert tried["cli"] >= 20 and tried["artefacts"] >= 20
 
 
 QUICK_API_CASES = [
@@ -276,42 +197,24 @@ QUICK_API_CASES = [
 
 
 def test_hostile_battery_api_quick_cases():
-    outcomes = hostile.run_api(names=QUICK_API_CASES)
-    assert sorted(o.name for o in outcomes) == sorted(QUICK_API_CASES)
-    failed = [o for o in outcomes if not o.handled]
-    assert not failed, "\n".join(f"{o.name}: {o.detail}" for o in failed)
-    assert all(o.seconds < 20 for o in outcomes), {o.name: round(o.seconds, 1) for o in outcomes}
-    raised = {o.name for o in outcomes if o.detail.startswith(("TypeError", "ValueError"))}
+    proc = hostile("--only", "api", *(arg for name in QUICK_API_CASES for arg in ("--case", name)))
+    assert proc.returncode == 0 and SUMMARY.search(proc.stdout), proc.stdout + proc.stderr
+    lines = [line for line in proc.stdout.splitlines() if line.startswith(("ok ", "FAIL "))]
+    assert len(lines) == len(QUICK_API_CASES) and all(line.startswith("ok ") for line in lines)
+    seconds = [float(re.search(r" ([0-9.]+)s  ", line).group(1)) for line in lines]
+    assert max(seconds) < 20, lines
+    raised = {name for name in QUICK_API_CASES for line in lines if f" {name} " in line and ("TypeError" in line or "ValueError" in line)}
     assert raised == {"None", "bytes", "int", "list of str", "empty", "whitespace only"}
 
 
+def test_hostile_battery_refuses_unknown_parts_and_cases():
+    assert hostile("--only", "nonsense").returncode == 2
+    assert hostile("--only", "api", "--case", "no such case").returncode == 2
+
+
 @pytest.mark.slow
-def test_hostile_battery_whole(tmp_path):
-    report = hostile.run(hostile.PARTS, base=tmp_path)
-    assert report.ok, "\n".join(f"{o.category} {o.name}: {o.detail}" for o in report.outcomes if not o.handled)
-
-
-def test_hostile_main_exit_status(monkeypatch, capsys):
-    assert hostile.main(["--only", "artefacts", "--quiet"]) == 0
-    out = capsys.readouterr().out
-    assert re.search(r"^(\d+) tried, \1 handled, 0 crashed, 0 rows lost, 0 injected code ran$", out, re.M), out
-
-    def broken(*args, **kwargs):
-        return [hostile.Outcome("artefacts", "x", False, "pretend failure")], 0
-
-    monkeypatch.setattr(hostile, "run_artefacts", broken)
-    assert hostile.main(["--only", "artefacts", "--quiet"]) == 1
-    assert "1 tried, 0 handled" in capsys.readouterr().out
-
-
-def test_the_battery_marker_pickle_is_live(tmp_path):
-    # The "0 injected code ran" count means something only if the hostile payload does run when a
-    # caller trusts it: with trusted=True and a forged, matching manifest, loading creates the marker.
-    from stance.persist import load
-
-    marker = tmp_path / "marker"
-    payload = tmp_path / "evil.joblib"
-    payload.write_bytes(hostile.pickle.dumps(hostile._Marker(str(marker))))
-    hostile._write_manifest(payload)
-    load(payload, trusted=True)
-    assert marker.exists()
+def test_hostile_battery_whole():
+    proc = hostile("--only", "api,cli,artefacts,big")
+    assert proc.returncode == 0 and SUMMARY.search(proc.stdout), proc.stdout[-3000:] + proc.stderr
+    big = [line for line in proc.stdout.splitlines() if line.startswith("ok   big")]
+    assert len(big) == 1 and "passages, peak RSS" in big[0]

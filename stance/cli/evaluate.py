@@ -19,7 +19,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     which.add_argument("--task", choices=("topic", "stance"), help="score the shipped topic or stance model on DATA")
     p.add_argument("--cv", type=int, default=0, metavar="K",
                    help="instead of scoring a trained model, cross-validate a fresh one on DATA with K folds "
-                   "(the --task configuration, else a TextClassifier)")
+                   "(the --task configuration, else what `stance train DATA` trains)")
     p.add_argument("--group-field", default=None, help="field grouping related texts (e.g. doc_id): grouped folds "
                    "and a bootstrap over groups")
     p.add_argument("--by", default=None, help="also break the scores down by this field (e.g. source)")
@@ -44,17 +44,16 @@ def run(args: argparse.Namespace) -> int:
     meta = list(data.meta) if args.by else None
     stance_task = {"pro", "anti"} <= set(labels)
     if args.cv:
-        from ..estimators.text_classifier import TextClassifier
-        from ..training.configs import stance_model, topic_model
+        from ..estimators.pipeline import final_estimator
+        from ..training.configs import own_data_model, stance_model, topic_model
 
-        model = {"topic": topic_model, "stance": stance_model}[args.task]() if args.task else TextClassifier(
-            class_weight="balanced")
+        model = {"topic": topic_model, "stance": stance_model, None: own_data_model}[args.task]()
         result = cross_validate(model, texts, labels, groups=groups, n_splits=args.cv, stance=stance_task,
                                    n_bootstrap=args.bootstrap, meta=meta, by=args.by)
         if args.learning_curve:
             result["learning_curve"] = learning_curve(model, texts, labels, groups=groups, n_splits=args.cv)
         m = result["metrics"]
-        what = f"{args.cv}-fold {'grouped ' if groups else ''}CV of {type(model).__name__} on {args.data.name}"
+        what = f"{args.cv}-fold {'grouped ' if groups else ''}CV of {type(final_estimator(model)).__name__} on {args.data.name}"
     else:
         if args.model is None and args.task is None:
             print("stance evaluate: give --model MODEL, --task topic|stance, or --cv K", file=sys.stderr)

@@ -18,7 +18,7 @@ from ..estimators.stance_classifier import StanceClassifier
 from ..estimators.text_classifier import TextClassifier
 from ..labels import STANCE_LABELS, TOPIC_LABELS
 
-__all__ = ["DEFAULT_DATA_DIR", "DEFAULT_TASKS", "stance_model", "topic_model"]
+__all__ = ["DEFAULT_DATA_DIR", "DEFAULT_TASKS", "own_data_model", "stance_model", "topic_model"]
 
 DEFAULT_DATA_DIR = Path("../shared/data")
 """Where the training data of the default models lives, relative to the project root."""
@@ -45,6 +45,24 @@ def stance_model() -> Pipeline:
     """The configuration of the default stance model (unfitted): a :class:`~stance.text.clean.Cleaner`, then a
     :class:`~stance.estimators.stance_classifier.StanceClassifier` (see ``docs/models.md`` for why)."""
     return with_cleaner(StanceClassifier())
+
+
+def own_data_model(
+    *, ngram_range: tuple[int, int] = (1, 2), min_df: int = 2, C: float = 0.5, class_weight: str | None = "balanced"
+) -> Pipeline:
+    """What ``stance train DATA`` fits on your own labelled data (and ``stance evaluate --cv`` cross-validates
+    without ``--task``): a :class:`~stance.text.clean.Cleaner`, then a
+    :class:`~stance.estimators.text_classifier.TextClassifier` with class-balanced weights and decision weights
+    tuned for macro-F1.
+
+    Examples
+    --------
+    >>> own_data_model()[-1].get_params()["tune_decision"]
+    True
+    """
+    return with_cleaner(
+        TextClassifier(ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight, tune_decision=True)
+    )
 
 
 DEFAULT_TASKS: Mapping[str, Mapping[str, Any]] = {

@@ -23,13 +23,12 @@ import time
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..estimators.text_classifier import TextClassifier
 from ..evaluation.protocols import cross_validate
 from ..persist import save
 from .card import write_model_card
-from ..estimators.pipeline import fit_with_groups, with_cleaner
+from ..estimators.pipeline import fit_with_groups
 from ..files import sha256_of
-from .configs import DEFAULT_DATA_DIR, DEFAULT_TASKS
+from .configs import DEFAULT_DATA_DIR, DEFAULT_TASKS, own_data_model
 from .data import read_labelled
 from .labelled import LabelledData
 
@@ -176,9 +175,7 @@ def train(
     labelled = read_labelled(
         path, text_field=text_field, label_field=label_field, format=format, allow_duplicates=allow_duplicates
     )
-    model = with_cleaner(
-        TextClassifier(ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight, tune_decision=True)
-    )
+    model = own_data_model(ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight)
     files = {path.name: sha256_of(path)}
     return _fit_and_save(
         model,

@@ -23,8 +23,8 @@ from hypothesis import strategies as st
 from stance.text import io as textio
 from stance.text.decode import DocumentError, decode_document
 from stance.text.io import DocumentRecord, iter_documents, read_document
+from tests.paths import SEEDS
 
-SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
 
 # Sentences copied from seeds/000..004 (NFC, as stored there).
 SENTENCES = (

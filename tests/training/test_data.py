@@ -14,7 +14,6 @@ from stance.training.data import read_labelled
 from stance.training.labelled import DataError, DataWarning, LabelledData
 from stance.training.validation import validate
 
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
 GOOD = ['{"text": "thầy dạy hay", "label": "pos"}', '{"text": "cô nhiệt tình", "label": "pos"}',
         '{"text": "phòng nóng", "label": "neg"}', '{"text": "wifi yếu", "label": "neg"}']
 
@@ -152,11 +151,11 @@ def test_labelled_data_length_mismatch():
         LabelledData(("a",), ("x", "y"), ({},), "")
 
 
-@pytest.mark.skipif(not (DATA / "uit_vsfc").exists(), reason="shared data not present")
-def test_real_data_read_with_documented_options():
-    assert len(read_labelled(DATA / "stance" / "train.jsonl")) == 7472
-    with pytest.raises(DataError, match="labels differ"):
-        read_labelled(DATA / "uit_vsfc" / "train.jsonl")
+def test_real_data_read_with_documented_options(shared_data):
+    assert len(read_labelled(shared_data("stance", "train.jsonl"))) == 7472
+    uit = shared_data("uit_vsfc", "train.jsonl")
+    with pytest.raises(DataError, match="train.jsonl:11418: duplicate text: same as line 11294 .labels differ"):
+        read_labelled(uit)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
-        assert len(read_labelled(DATA / "uit_vsfc" / "train.jsonl", allow_duplicates=True)) == 11426
+        assert len(read_labelled(uit, allow_duplicates=True)) == 11426

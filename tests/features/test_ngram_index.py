@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,8 +13,6 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from stance.features.ngram_index import NgramIndex
 from stance.features.vectorizer import TextVectorizer
 from stance.text.segment import TOKEN_PATTERN
-
-STANCE_TRAIN = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "stance" / "train.jsonl"
 
 WORDS = ["quân", "mỹ", "ở", "iraq", "rút", "khỏi", "nato", "á", "5", "000", "Hòa", "bình", "x_y", "an"]
 text = st.lists(st.one_of(st.sampled_from(WORDS), st.text(max_size=4)), max_size=25).map(" ".join)
@@ -42,14 +39,13 @@ def test_matches_sklearn_on_any_text(ngram_range, sublinear_tf, train, test):
     _assert_same(vec, NgramIndex.from_vectorizer(vec), test + train)
 
 
-@pytest.mark.skipif(not STANCE_TRAIN.exists(), reason="../shared/data is not beside the project")
-def test_matches_sklearn_on_real_passages():
-    texts = [json.loads(line)["text"] for line in STANCE_TRAIN.open(encoding="utf-8")][:1500]
+def test_matches_sklearn_on_real_passages(shared_data):
+    texts = [json.loads(line)["text"] for line in shared_data("stance", "train.jsonl").open(encoding="utf-8")][:1500]
     model = TextVectorizer(ngram_range=(1, 3), min_df=2).fit(texts[:1000])
     assert model.index_ is not None
     cleaned = [model.vectorizer_.build_preprocessor()(t) for t in texts[1000:]]
     _assert_same(model.vectorizer_, model.index_, cleaned)
-    # And the transformer's own transform (cleaning included) is the reference path's matrix.
+    # And the transformer's own transform is the reference path's matrix.
     ref = model.vectorizer_.transform(texts[1000:])
     np.testing.assert_allclose(model.transform(texts[1000:]).toarray(), ref.toarray(), rtol=1e-5, atol=1e-7)
 

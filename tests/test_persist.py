@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import pickle
+from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from stance import files, persist
-from stance.persist import ArtefactError, UntrustedArtefactError, load, read_manifest, save
-from stance.labels import STANCE_LABELS, TOPIC_LABELS
+from stance import persist
+from stance.estimators.pipeline import with_cleaner
 from stance.estimators.text_classifier import TextClassifier
+from stance.labels import STANCE_LABELS, TOPIC_LABELS
+from stance.persist import ArtefactError, UntrustedArtefactError, load, read_manifest, save
+from stance.training.data import read_labelled
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "data"
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 @pytest.fixture()
@@ -29,7 +34,8 @@ def test_save_writes_payload_and_manifest(tmp_path, small_model):
     assert on_disk == manifest
     assert manifest["schema_version"] == persist.SCHEMA_VERSION
     assert manifest["labels"] == ["s", "w"]
-    assert manifest["payload"]["sha256"] == files.sha256_file(tmp_path / "m.joblib")
+    assert manifest["payload"]["sha256"] == _sha256(tmp_path / "m.joblib")
+    assert manifest["payload"]["bytes"] == (tmp_path / "m.joblib").stat().st_size
     assert set(manifest["versions"]) >= {"stance", "scikit-learn", "numpy", "python"}
     assert manifest["params"]["C"] == 0.5
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.joblib", "m.json"], "no temporary files left"
@@ -54,7 +60,7 @@ def test_hostile_pickle_is_not_run_without_trust(tmp_path):
     boom.marker = str(marker)
     payload = tmp_path / "evil.joblib"
     payload.write_bytes(pickle.dumps(boom))
-    manifest = {"schema_version": 1, "payload": {"sha256": files.sha256_file(payload)}}
+    manifest = {"schema_version": 1, "payload": {"sha256": _sha256(payload)}}
     (tmp_path / "evil.json").write_text(json.dumps(manifest))
     with pytest.raises(UntrustedArtefactError):
         load(payload)
@@ -102,21 +108,43 @@ def test_failed_save_keeps_previous_file(tmp_path, small_model, monkeypatch):
 
 
 @pytest.mark.parametrize("task,labels", [("topic", TOPIC_LABELS), ("stance", STANCE_LABELS)])
-def test_shipped_manifests_match_their_data(task, labels):
+def test_shipped_manifests_describe_their_payload(task, labels):
     payload = persist.PRETRAINED / f"{task}.joblib"
     manifest = read_manifest(payload)
-    assert manifest["task"] == task
-    assert manifest["labels"] == sorted(labels) or manifest["labels"] == list(labels)
-    assert manifest["payload"]["sha256"] == files.sha256_file(payload)
-    if not DATA.exists():
-        pytest.skip("../shared/data is not beside the project")
-    for rel, sha in manifest["data"].items():
-        assert files.sha256_file(DATA / rel) == sha, f"{rel} changed since the {task} model was trained"
-    counts: dict[str, int] = {}
-    from stance.training.data import read_labelled
+    assert manifest["task"] == task and manifest["labels"] == sorted(labels)
+    assert manifest["payload"]["sha256"] == _sha256(payload)
+    assert manifest["steps"] == [["clean", "stance.text.clean.Cleaner"], ["classify", manifest["steps"][1][1]]]
+    assert manifest["metrics"]["protocol"]["grouped"] is (task == "stance")
+    assert (persist.PRETRAINED / f"{task}.md").read_text(encoding="utf-8").startswith(f"# Model card: {task}")
 
-    data = read_labelled(DATA / next(iter(manifest["data"])), allow_duplicates=True)
-    for label in data.labels:
-        counts[label] = counts.get(label, 0) + 1
-    assert manifest["label_counts"] == dict(sorted(counts.items()))
+
+@pytest.mark.parametrize("task", ["topic", "stance"])
+def test_shipped_manifests_match_their_data(task, shared_data):
+    manifest = read_manifest(persist.PRETRAINED / f"{task}.joblib")
+    for rel, sha in manifest["data"].items():
+        assert _sha256(shared_data(*rel.split("/"))) == sha, f"{rel} changed since the {task} model was trained"
+    data = read_labelled(shared_data(*next(iter(manifest["data"])).split("/")), allow_duplicates=True)
+    assert manifest["label_counts"] == dict(sorted(Counter(data.labels).items()))
     assert manifest["n_examples"] == len(data.labels)
+
+
+def test_a_pipeline_is_saved_with_its_steps(tmp_path):
+    texts = ["<b>quân Mỹ</b> ở Iraq", "binh sĩ Mỹ rút", "đội tuyển thắng", "cầu thủ ghi bàn"] * 3
+    model = with_cleaner(TextClassifier(min_df=1, calibration_folds=2)).fit(texts, ["w", "w", "s", "s"] * 3)
+    manifest = save(model, tmp_path / "p.joblib", task="demo")
+    assert manifest["estimator"] == "sklearn.pipeline.Pipeline" and manifest["params"]["C"] == 0.5
+    assert [name for name, _ in manifest["steps"]] == ["clean", "classify"]
+    assert load(tmp_path / "p.joblib", trusted=True).predict(["quân Mỹ"]).tolist() == ["w"]
+
+
+def test_a_hostile_pickle_does_run_when_the_caller_trusts_it(tmp_path):
+    # "Not run without trust" means something only if the payload would run: trusted, with a forged manifest
+    # that matches, loading it creates the marker.
+    marker = tmp_path / "pwned"
+    boom = _Boom()
+    boom.marker = str(marker)
+    payload = tmp_path / "evil.joblib"
+    payload.write_bytes(pickle.dumps(boom))
+    (tmp_path / "evil.json").write_text(json.dumps({"schema_version": 1, "payload": {"sha256": _sha256(payload)}}))
+    load(payload, trusted=True)
+    assert marker.exists()

@@ -1,0 +1,43 @@
+"""``stance explain``: an article's reasons, a model's top features, usage errors."""
+
+from __future__ import annotations
+
+from stance.cli import main
+from stance.estimators.text_classifier import TextClassifier
+from stance.persist import save
+from tests.paths import SEEDS
+
+ANTI_TEXT = "Hàng nghìn người biểu tình đòi quân Mỹ rút khỏi Iraq.\nHọ gọi sự hiện diện của binh sĩ Mỹ là chiếm đóng."
+
+
+def test_explain_a_text_and_a_file(capsys):
+    assert main(["explain", "--n", "3", ANTI_TEXT]) == 0
+    out = capsys.readouterr().out
+    assert "Lập trường: phản đối [anti]" in out and "Đặc trưng của chủ đề" in out
+    assert main(["explain", "--file", str(SEEDS[2])]) == 0
+    assert "Chủ đề: Thế giới" in capsys.readouterr().out
+
+
+def test_top_features_of_the_shipped_and_of_a_trusted_model(tmp_path, capsys):
+    assert main(["explain", "--top-features", "--task", "stance", "--n", "3"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "relevance:related"
+    assert out.count("\n  +") == 5 * 3
+    assert main(["explain", "--top-features", "--task", "topic", "--n", "2"]) == 0
+    assert "The gioi (Thế giới)" in capsys.readouterr().out
+    texts = ["quân Mỹ chiếm đóng Iraq", "đội tuyển thắng trận", "binh sĩ Mỹ chiếm đóng", "cầu thủ ghi bàn"] * 3
+    path = tmp_path / "m.joblib"
+    save(TextClassifier(min_df=1, calibration_folds=2).fit(texts, ["anti", "unrelated"] * 6), path, task="demo")
+    assert main(["explain", "--top-features", "--model", str(path)]) == 2
+    assert "trusted" in capsys.readouterr().err
+    assert main(["explain", "--top-features", "--model", str(path), "--trusted", "--n", "30"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "anti" and "chiếm đóng" in out
+
+
+def test_usage_errors(capsys):
+    assert main(["explain"]) == 2
+    assert main(["explain", "x", "--file", str(SEEDS[0])]) == 2
+    assert main(["explain", "--top-features", "x"]) == 2
+    assert main(["explain", "--file", "/nonexistent/a.txt"]) == 2
+    assert capsys.readouterr().err.count("stance explain") == 4

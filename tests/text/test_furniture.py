@@ -1,0 +1,82 @@
+"""Page-furniture steps: a table of cases per step and hypothesis properties for all."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+
+from stance.text import furniture as F
+
+from .pages import page_text
+
+CASES = {
+    F.drop_photo_credits: [
+        ("Binh sĩ Mỹ tại Iraq. Ảnh: AP", "Binh sĩ Mỹ tại Iraq."),
+        ("Ý kiến. Nguồn ảnh: Militarytimes.", "Ý kiến."),
+        ("Ảnh: Reuters\nNội dung.", "Nội dung."),
+        ("Ảnh hưởng: rất lớn.", "Ảnh hưởng: rất lớn."),
+        ("Ông nói: chúng tôi rút quân.", "Ông nói: chúng tôi rút quân."),
+    ],
+    F.drop_furniture_lines: [
+        ("Tin.\nĐường dây nóng: 0943 113 999", "Tin."),
+        ("Tin.\nHotline: (024) 3123 4567", "Tin."),
+        ("Tin.\nBáo lỗi cho Soha", "Tin."),
+        ("*Vui lòng nhập đủ thông tin email hoặc số điện thoại\nTin.", "Tin."),
+        ("An Bình |\nTin.", "Tin."),
+        ("Chờ...\nTin.", "Tin."),
+        ("Tin.\nNguồn: [Link nguồn]", "Tin."),
+        (
+            "Bộ Y tế mở đường dây nóng để người dân phản ánh về chất lượng khám chữa bệnh tại các bệnh viện.",
+            "Bộ Y tế mở đường dây nóng để người dân phản ánh về chất lượng khám chữa bệnh tại các bệnh viện.",
+        ),
+    ],
+    F.drop_datelines: [
+        ("Thành lập dự án (NLĐ)- Quỹ hỗ trợ vừa thành lập.", "Thành lập dự án Quỹ hỗ trợ vừa thành lập."),
+        ("(VOH) – Bộ trưởng nói.", "Bộ trưởng nói."),
+        ("(Kiến Thức) - Chính phủ Iraq.", "Chính phủ Iraq."),
+        ("(A) - (B) - Tin.", "Tin."),
+        ("Hà Nội (TTXVN) - Sáng nay.", "Hà Nội Sáng nay."),
+        ("Nhà nước Hồi giáo (IS) – nhóm cực đoan.", "Nhà nước Hồi giáo (IS) – nhóm cực đoan."),
+        ("Ông A (56 tuổi) - người dân.", "Ông A (56 tuổi) - người dân."),
+        ("Tin.\n(NLĐ)-", "Tin."),
+    ],
+    F.drop_repeated_lines: [
+        ("A\nA\nB", "A\nB"),
+        ("A\nB\nA\nB", "A\nB"),
+        ("A", "A"),
+    ],
+    F.drop_trailing_blocks: [
+        ("Tin chính.\nÝ kiến.\nGALLERY MỚI NHẤT\nLàng hương ngày Tết", "Tin chính.\nÝ kiến."),
+        ("Tin chính.\nTin liên quan:\nBài khác", "Tin chính."),
+        ("Tin chính.\nXem thêm\nBài khác", "Tin chính."),
+        ("Tin liên quan\nbài đầu tiên vẫn giữ", "Tin liên quan\nbài đầu tiên vẫn giữ"),
+        ("Tin chính.\nCác tin liên quan đến vụ việc đang được cảnh sát xác minh.", "Tin chính.\nCác tin liên quan đến vụ việc đang được cảnh sát xác minh."),
+    ],
+    F.drop_trailing_signatures: [
+        ("Quân Mỹ rút khỏi Iraq.\nThanh Hà\nSoha", "Quân Mỹ rút khỏi Iraq."),
+        ("Quân Mỹ rút khỏi Iraq.\nÔng nói: có.", "Quân Mỹ rút khỏi Iraq.\nÔng nói: có."),
+        ("Tiêu đề", "Tiêu đề"),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "step,raw,expected",
+    [(step, raw, expected) for step, cases in CASES.items() for raw, expected in cases],
+    ids=lambda v: getattr(v, "__name__", None),
+)
+def test_step_table(step, raw, expected):
+    assert step(raw) == expected
+
+
+@pytest.mark.parametrize("step", list(CASES), ids=lambda s: s.__name__)
+@settings(max_examples=300, deadline=None)
+@given(text=page_text)
+def test_step_properties(step, text):
+    out = step(text)  # never raises
+    assert isinstance(out, str)
+    assert step(out) == out, "idempotent"
+    nfc = unicodedata.normalize("NFC", text)
+    assert unicodedata.is_normalized("NFC", step(nfc)), "keeps NFC text NFC"

@@ -1,0 +1,167 @@
+"""Normalising steps: a table of cases per step, hypothesis properties for all, and underthesea as the
+reference for tone-mark placement."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stance.text import normalize as N
+
+from .pages import page_text
+
+CASES = {
+    N.normalize_unicode: [
+        ("Vie\u0302\u0323t Nam", "Việt Nam"),
+        ("ðường Ðông", "đường Đông"),
+        ("plain ascii", "plain ascii"),
+    ],
+    N.strip_html: [
+        ("<p>Quân Mỹ</p><p>rút</p>", "\nQuân Mỹ\n\nrút\n"),
+        ("Mỹ &amp; Iraq&nbsp;đàm phán", "Mỹ & Iraq đàm phán"),
+        ("<script>var x = 1;</script>Tin chính", " Tin chính"),
+        ("a < b và c > d", "a < b và c > d"),
+        ("AT&T và R&D", "AT&T và R&D"),
+        ("&lt;b&gt;đậm&lt;/b&gt;", "đậm"),
+        ("Hà Nội<br/>TP.HCM", "Hà Nội\nTP.HCM"),
+    ],
+    N.remove_control_characters: [
+        ("Mỹ\u200b rút", "Mỹ rút"),
+        ("a\x00b\x07c", "abc"),
+        ("giữ\ttab\nvà dòng", "giữ\ttab\nvà dòng"),
+        ("\ufeffBOM", "BOM"),
+    ],
+    N.normalize_tone_marks: [
+        ("hoà bình", "hòa bình"),
+        ("thuỷ quân", "thủy quân"),
+        ("liên luỵ", "liên lụy"),
+        ("HOÀ THUỶ", "HÒA THỦY"),
+        ("Hoà", "Hòa"),
+        ("baì", "bài"),
+        ("khoẻ mạnh", "khỏe mạnh"),
+        ("quý giá già", "quý giá già"),  # qu- and gi- onsets: tone already right
+        ("hoàn toàn thuyết", "hoàn toàn thuyết"),  # coda or marked vowel: unchanged
+        ("người thuở", "người thuở"),
+        ("José Hoà", "José Hòa"),
+        ("ngoáy khuỷu", "ngoáy khuỷu"),
+    ],
+    N.normalize_whitespace: [
+        ("  a   b  ", "a b"),
+        ("a\r\nb\rc", "a\nb\nc"),
+        ("a\n\n\n b", "a\nb"),
+        ("a\u00a0\u2009b", "a b"),
+        ("", ""),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    "step,raw,expected",
+    [(step, raw, expected) for step, cases in CASES.items() for raw, expected in cases],
+    ids=lambda v: getattr(v, "__name__", None),
+)
+def test_step_table(step, raw, expected):
+    assert step(raw) == expected
+
+
+@pytest.mark.parametrize("step", list(CASES), ids=lambda s: s.__name__)
+@settings(max_examples=300, deadline=None)
+@given(text=page_text)
+def test_step_properties(step, text):
+    out = step(text)  # never raises
+    assert isinstance(out, str)
+    assert step(out) == out, "idempotent"
+    nfc = unicodedata.normalize("NFC", text)
+    if step is not N.normalize_unicode:
+        assert unicodedata.is_normalized("NFC", step(nfc)), "keeps NFC text NFC"
+    else:
+        assert unicodedata.is_normalized("NFC", out), "outputs NFC"
+
+
+# ---------------------------------------------------------------------------------------------
+# Piles of combining marks
+
+
+def test_unicode_bounds_behind_the_mark_pileup_limit():
+    # clean._MARK_RUN only looks at runs of 4+ combining marks; that is safe because no character's
+    # decomposition carries more than 3 marks and no mark decomposes into more than 2 characters.
+    marks = [chr(i) for i in range(0x20000) if unicodedata.combining(chr(i))]
+    assert max(len(unicodedata.normalize("NFD", m)) for m in marks) <= 2
+    assert max(N._decomposed_marks(chr(i)) for i in range(0x30000)) <= 3
+    assert not any(unicodedata.combining(chr(i)) for i in range(0x20000, 0x110000))
+
+
+def test_mark_pileups_are_dropped_the_same_way_in_nfc_and_nfd():
+    zalgo = "Quân Mỹ" + "\u0301\u0300\u0323" * 10 + " rút khỏi Iraq."
+    out = N.normalize_unicode(zalgo)
+    assert out == "Quân My rút khỏi Iraq."
+    assert N.normalize_unicode(unicodedata.normalize("NFD", zalgo)) == out
+    assert N.normalize_unicode(unicodedata.normalize("NFC", zalgo)) == out
+    # At the limit: "ệ" (2 marks when decomposed) + 14 marks = 16 marks: kept, in either form.
+    edge = "Vi" + "ệ" + "\u0301" * 14 + "t"
+    assert N.normalize_unicode(edge) == N.normalize_unicode(unicodedata.normalize("NFD", edge))
+    assert N.normalize_unicode(edge).startswith("Việ")
+    over = "Vi" + "ệ" + "\u0301" * 15 + "t"
+    assert N.normalize_unicode(over) == N.normalize_unicode(unicodedata.normalize("NFD", over)) == "Viet"
+
+
+# ---------------------------------------------------------------------------------------------
+# underthesea as the reference for tone-mark placement
+
+underthesea_tn = pytest.importorskip("underthesea.pipeline.text_normalize.text_normalizer")
+
+# underthesea's table disagrees with itself on these (it maps "hoà" to "hòa" but "lòa" to "loà"):
+UNDERTHESEA_INCONSISTENT = {"lòa", "nòa", "Lòa", "LÒA", "Nòa", "NÒA"}
+
+
+def _skeleton(word: str) -> tuple[str, list[int]]:
+    letters, tones = [], []
+    for ch in word:
+        base, tone = N._VOWEL_TONE.get(ch, (ch, 0))
+        letters.append(base)
+        if tone:
+            tones.append(tone)
+    return "".join(letters), tones
+
+
+def _tone_moves():
+    for src, dst in underthesea_tn.token_map.items():
+        src = unicodedata.normalize("NFC", src)
+        if src != dst and _skeleton(src) == _skeleton(dst) and src not in UNDERTHESEA_INCONSISTENT:
+            yield src, dst
+
+
+TONE_MOVES = sorted(_tone_moves())
+
+
+def test_tone_table_agrees_with_underthesea():
+    assert len(TONE_MOVES) > 2000
+    disagreements = [(s, d, N.normalize_tone_marks(s)) for s, d in TONE_MOVES if N.normalize_tone_marks(s) != d]
+    assert disagreements == []
+
+
+def _underthesea_token(word: str) -> str:
+    from underthesea import text_normalize
+
+    return text_normalize(word)
+
+
+# Words whose underthesea mapping is a pure tone move (it also fixes spellings, "Nghoé" -> "Ngóe",
+# which is not this step's job).
+_SYLLABLES = sorted(
+    w
+    for w in {w for pair in TONE_MOVES for w in pair} | {"quân", "Mỹ", "Iraq", "rút", "khỏi", "người"}
+    if _skeleton(_underthesea_token(w)) == _skeleton(w) and _underthesea_token(w) not in UNDERTHESEA_INCONSISTENT
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.sampled_from(_SYLLABLES), min_size=1, max_size=12))
+def test_fast_path_matches_underthesea_text_normalize(words):
+    from underthesea import text_normalize
+
+    text = " ".join(words)
+    assert N.normalize_tone_marks(text) == text_normalize(text)
