@@ -95,7 +95,7 @@ def run_worker(cfg: dict[str, Any], workdir: Path, timeout: float) -> dict[str, 
     tag = str(cfg.get("system") or cfg.get("pipeline")).replace("/", "_").replace(":", "_")
     cfg_path = workdir / f"{tag}.config.json"
     out_path = workdir / f"{tag}.result.json"
-    cfg_path.write_text(json.dumps(cfg, default=str), encoding="utf-8")
+    atomic_write(cfg_path, json.dumps(cfg, default=str))
     out_path.unlink(missing_ok=True)
     t0 = time.perf_counter()
     try:

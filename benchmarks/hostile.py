@@ -430,36 +430,27 @@ def artefact_cases(folder: Path, marker: Path) -> list[tuple[str, Path, bool]]:
     cases.append(("missing payload", folder / "nothing-here.joblib", True))
     (folder / "a-directory.joblib").mkdir()
     cases.append(("payload is a directory", folder / "a-directory.joblib", True))
-    p = folder / "zero.joblib"
-    p.write_bytes(b"")
-    _write_manifest(p)
-    cases.append(("zero-byte payload, matching manifest", p, True))
-    p = folder / "garbage.joblib"
-    p.write_bytes(os.urandom(4096))
-    _write_manifest(p)
-    cases.append(("random bytes, matching manifest", p, True))
-    p = folder / "unknown-class.joblib"
-    p.write_bytes(b"\x80\x04\x95\x1c\x00\x00\x00\x00\x00\x00\x00\x8c\x0bno_such_mod\x94\x8c\x03Cls\x94\x93\x94.")
-    _write_manifest(p)
-    cases.append(("pickle of a class that does not exist", p, True))
+    def raw(name: str, file: str, payload: bytes, trusted: bool, *, manifest: bool = True,
+            changes: dict | None = None) -> None:
+        """A payload of these bytes with a forged manifest that matches it (with ``changes``), or none."""
+        p = folder / file
+        p.write_bytes(payload)
+        if manifest:
+            _write_manifest(p, **(changes or {}))
+        cases.append((name, p, trusted))
+
+    raw("zero-byte payload, matching manifest", "zero.joblib", b"", True)
+    raw("random bytes, matching manifest", "garbage.joblib", os.urandom(4096), True)
+    raw("pickle of a class that does not exist", "unknown-class.joblib",
+        b"\x80\x04\x95\x1c\x00\x00\x00\x00\x00\x00\x00\x8c\x0bno_such_mod\x94\x8c\x03Cls\x94\x93\x94.", True)
     # Hostile pickles: with a forged, matching manifest (refused: not trusted) ...
-    p = folder / "evil.joblib"
-    p.write_bytes(hostile)
-    _write_manifest(p)
-    cases.append(("hostile pickle, forged manifest (untrusted)", p, False))
+    raw("hostile pickle, forged manifest (untrusted)", "evil.joblib", hostile, False)
     # ... with a manifest whose checksum does not match (refused before unpickling, even if trusted) ...
-    p = folder / "evil-badsha.joblib"
-    p.write_bytes(hostile)
-    _write_manifest(p, payload={"file": p.name, "sha256": "f" * 64})
-    cases.append(("hostile pickle, checksum mismatch (trusted)", p, True))
+    raw("hostile pickle, checksum mismatch (trusted)", "evil-badsha.joblib", hostile, True,
+        changes={"payload": {"file": "evil-badsha.joblib", "sha256": "f" * 64}})
     # ... without a manifest, and renamed to look like a shipped model.
-    p = folder / "stance.joblib"
-    p.write_bytes(hostile)
-    cases.append(("hostile pickle named stance.joblib, no manifest", p, False))
-    p = folder / "topic.joblib"
-    p.write_bytes(hostile)
-    _write_manifest(p)
-    cases.append(("hostile pickle named topic.joblib (untrusted)", p, False))
+    raw("hostile pickle named stance.joblib, no manifest", "stance.joblib", hostile, False, manifest=False)
+    raw("hostile pickle named topic.joblib (untrusted)", "topic.joblib", hostile, False)
     link_dir = folder / "linked"
     link_dir.mkdir()
     os.symlink(folder / "evil.joblib", link_dir / "evil.joblib")

@@ -24,6 +24,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
+from stance.display import format_metric
 from stance.estimators.pipeline import with_cleaner
 from stance.estimators.stance_classifier import StanceClassifier
 from stance.evaluation.metrics import metrics
@@ -69,14 +70,6 @@ def stance_variants() -> list[tuple[str, Any]]:
     ]
 
 
-def _fmt_ci(m: dict, name: str) -> str:
-    ci = (m.get("ci") or {}).get(name)
-    value = m.get(name)
-    if value is None:
-        return "–"
-    return f"{value:.4f} [{ci[0]:.4f}, {ci[1]:.4f}]" if ci and ci[0] is not None else f"{value:.4f}"
-
-
 def run_topic(data_dir: Path, limit: int | None) -> dict[str, Any]:
     from stance.api import pretrained_model
 
@@ -110,7 +103,7 @@ def run_topic(data_dir: Path, limit: int | None) -> dict[str, Any]:
     print(f"Topic on vntc/test ({len(te_y)} articles); models trained on vntc/train ({len(tr_y)} articles)")
     print(f"{'system':45s} {'accuracy [95% CI]':28s} {'macro-F1 [95% CI]':28s}")
     for name, m, _ in rows:
-        print(f"{name:45s} {_fmt_ci(m, 'accuracy'):28s} {_fmt_ci(m, 'macro_f1'):28s}")
+        print(f"{name:45s} {format_metric(m, 'accuracy'):28s} {format_metric(m, 'macro_f1'):28s}")
     print(f"shipped model: expected calibration error {ours_m['calibration']['ece']:.4f}")
     for label, r in (("accuracy", test_acc), ("macro-F1", test_f1)):
         print(
@@ -146,7 +139,7 @@ def run_stance(data_dir: Path, quick: bool, variants: bool = False) -> dict[str,
         preds[name] = cv["predictions"]["y_pred"]
         pc = m["per_class"]
         print(
-            f"{name:62s} {_fmt_ci(m, 'macro_f1'):26s} {_fmt_ci(m, 'f_avg'):26s} "
+            f"{name:62s} {format_metric(m, 'macro_f1'):26s} {format_metric(m, 'f_avg'):26s} "
             f"{pc['pro']['f1']:7.4f} {pc['anti']['f1']:7.4f} {seconds:5.0f}s",
             flush=True,
         )

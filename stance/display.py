@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-__all__ = ["MISSING", "format_number", "format_with_ci", "scores_line", "shorten"]
+__all__ = ["MISSING", "format_metric", "format_number", "format_with_ci", "scores_line", "shorten"]
 
 MISSING = "–"
 """What stands for a value that does not exist (an F_avg without pro and anti, an empty bin)."""
@@ -54,6 +54,21 @@ def format_with_ci(
         return format_number(float(value), digits)
     low, high = (format_number(float(x), digits) for x in interval)
     return template.format(value=format_number(float(value), digits), low=low, high=high)
+
+
+def format_metric(
+    metrics: Mapping, name: str, *, digits: int = 4, template: str = "{value} [{low}, {high}]"
+) -> str:
+    """``metrics[name]`` with its interval ``metrics["ci"][name]``, as evaluation results hold them.
+
+    Examples
+    --------
+    >>> format_metric({"accuracy": 0.9, "ci": {"accuracy": [0.85, 0.95]}, "f_avg": None}, "accuracy", digits=2)
+    '0.90 [0.85, 0.95]'
+    >>> format_metric({"accuracy": 0.9, "ci": None, "f_avg": None}, "f_avg")
+    '–'
+    """
+    return format_with_ci(metrics.get(name), (metrics.get("ci") or {}).get(name), digits=digits, template=template)
 
 
 def scores_line(scores: Mapping[str, float], digits: int = 2) -> str:

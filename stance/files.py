@@ -162,9 +162,7 @@ class JsonRecordError(ValueError):
 
 @dataclass(frozen=True)
 class JsonRecord:
-    """One record of a JSON Lines or JSON array file, or the problem that stood in its place.
-
-    Exactly one of ``record`` and ``problem`` is set.
+    """One record of a JSON Lines or JSON array file, or (exactly one of the two) the problem in its place.
 
     Attributes
     ----------

@@ -54,14 +54,19 @@ class _Boom:
         return (Path.touch, (Path(self.marker),))
 
 
-def test_hostile_pickle_is_not_run_without_trust(tmp_path):
-    marker = tmp_path / "pwned"
+def _hostile_payload(folder: Path) -> tuple[Path, Path]:
+    """A pickle that creates a marker file when loaded, with a forged manifest that matches it."""
+    marker = folder / "pwned"
     boom = _Boom()
     boom.marker = str(marker)
-    payload = tmp_path / "evil.joblib"
+    payload = folder / "evil.joblib"
     payload.write_bytes(pickle.dumps(boom))
-    manifest = {"schema_version": 1, "payload": {"sha256": _sha256(payload)}}
-    (tmp_path / "evil.json").write_text(json.dumps(manifest))
+    (folder / "evil.json").write_text(json.dumps({"schema_version": 1, "payload": {"sha256": _sha256(payload)}}))
+    return payload, marker
+
+
+def test_hostile_pickle_is_not_run_without_trust(tmp_path):
+    payload, marker = _hostile_payload(tmp_path)
     with pytest.raises(UntrustedArtefactError):
         load(payload)
     assert not marker.exists()
@@ -140,11 +145,6 @@ def test_a_pipeline_is_saved_with_its_steps(tmp_path):
 def test_a_hostile_pickle_does_run_when_the_caller_trusts_it(tmp_path):
     # "Not run without trust" means something only if the payload would run: trusted, with a forged manifest
     # that matches, loading it creates the marker.
-    marker = tmp_path / "pwned"
-    boom = _Boom()
-    boom.marker = str(marker)
-    payload = tmp_path / "evil.joblib"
-    payload.write_bytes(pickle.dumps(boom))
-    (tmp_path / "evil.json").write_text(json.dumps({"schema_version": 1, "payload": {"sha256": _sha256(payload)}}))
+    payload, marker = _hostile_payload(tmp_path)
     load(payload, trusted=True)
     assert marker.exists()

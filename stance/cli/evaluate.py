@@ -80,13 +80,10 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_metrics(what: str, m: Mapping, n: int) -> None:
-    ci = m.get("ci") or {}
+    from ..display import format_metric
 
     def fmt(name: str) -> str:
-        value, interval = m.get(name), ci.get(name)
-        if value is None:
-            return "–"
-        return f"{value:.4f} [{interval[0]:.4f}, {interval[1]:.4f}]" if interval and interval[0] is not None else f"{value:.4f}"
+        return format_metric(m, name)
 
     print(f"{what}: {n} examples")
     print(f"  accuracy  {fmt('accuracy')}")

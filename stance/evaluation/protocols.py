@@ -6,14 +6,13 @@ splitter the estimators use for their own calibration folds.
 
 Examples
 --------
->>> from sklearn.pipeline import make_pipeline
->>> from sklearn.feature_extraction.text import TfidfVectorizer
->>> from sklearn.linear_model import LogisticRegression
->>> texts = ["thầy dạy hay", "thầy nhiệt tình", "cô dạy dễ hiểu", "phòng nóng", "máy chiếu hỏng", "wifi yếu"]
->>> cv = cross_validate(make_pipeline(TfidfVectorizer(), LogisticRegression()), texts, ["pos"] * 3 + ["neg"] * 3,
-...                     n_splits=3, n_bootstrap=0)
->>> cv["protocol"]["kind"], len(cv["folds"])
-('stratified_kfold', 3)
+Two articles of two passages each, two folds: each article is tested once, whole.
+
+>>> from sklearn.dummy import DummyClassifier
+>>> cv = cross_validate(DummyClassifier(), ["a1", "a2", "b1", "b2"], ["x", "y", "x", "y"], groups=["a", "a", "b", "b"],
+...                     n_splits=2, n_bootstrap=0)
+>>> cv["protocol"]["kind"], sorted(cv["predictions"]["fold"])
+('stratified_group_kfold', [0, 0, 1, 1])
 """
 
 from __future__ import annotations
@@ -244,11 +243,8 @@ def learning_curve(
 
     Parameters
     ----------
-    model : unfitted classifier
-    texts : sequence of str
-    labels : sequence of labels
-    groups : sequence or None
-        Group of each text (e.g. ``doc_id``).
+    model, texts, labels, groups
+        As in :func:`cross_validate`.
     fractions : sequence of float
         Fractions of the training folds, each in (0, 1].
     n_splits, random_state : int
@@ -303,18 +299,9 @@ def learning_curve(
 
 
 def compare(
-    model_a: object,
-    model_b: object,
-    texts: Sequence[str],
-    labels: Sequence,
-    *,
-    groups: Sequence[Hashable] | None = None,
-    n_splits: int = 5,
-    random_state: int = 0,
-    metric: str = "macro_f1",
-    n_bootstrap: int = 2000,
-    stance: bool = False,
-    names: tuple[str, str] = ("a", "b"),
+    model_a: object, model_b: object, texts: Sequence[str], labels: Sequence, *, metric: str = "macro_f1",
+    names: tuple[str, str] = ("a", "b"), groups: Sequence[Hashable] | None = None, n_splits: int = 5,
+    random_state: int = 0, n_bootstrap: int = 2000, stance: bool = False,
 ) -> dict:
     """Cross-validate two models on the same folds and test the difference.
 
@@ -325,18 +312,14 @@ def compare(
     Parameters
     ----------
     model_a, model_b : unfitted classifiers
-    texts : sequence of str
-    labels : sequence of labels
-    groups : sequence or None
-        Group of each text (e.g. ``doc_id``).
-    n_splits, random_state : int
+    texts, labels : sequences of str and of labels
     metric : {"accuracy", "macro_f1", "f_avg"}
-    n_bootstrap : int
-        Resamples for the paired bootstrap (the per-model intervals use 1000).
-    stance : bool
-        As in :func:`metrics`.
     names : (str, str)
         Display names of the two models.
+    groups, n_splits, random_state, stance
+        As in :func:`cross_validate`.
+    n_bootstrap : int
+        Resamples for the paired bootstrap (the per-model intervals use 1000).
 
     Returns
     -------

@@ -35,6 +35,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..display import format_metric, format_number
 from ..files import atomic_write, to_jsonable
 
 __all__ = ["write_report", "REPORT_FILES"]
@@ -77,11 +78,8 @@ def _slug(name: str) -> str:
 
 
 def _fmt(x: object, digits: int = 3) -> str:
-    if x is None:
-        return "–"
-    if isinstance(x, float):
-        return f"{x:.{digits}f}"
-    return _cell(str(x))
+    """A table cell: numbers by :func:`stance.display.format_number`, text with its pipes escaped."""
+    return _cell(x) if isinstance(x, str) else format_number(x, digits)
 
 
 def _cell(text: str) -> str:
@@ -89,13 +87,7 @@ def _cell(text: str) -> str:
 
 
 def _with_ci(m: dict, name: str) -> str:
-    value = m.get(name)
-    ci = (m.get("ci") or {}).get(name)
-    if value is None:
-        return "–"
-    if ci and ci[0] is not None:
-        return f"{value:.3f} ({ci[0]:.3f}–{ci[1]:.3f})"
-    return f"{value:.3f}"
+    return format_metric(m, name, digits=3, template="{value} ({low}–{high})")
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:

@@ -17,13 +17,10 @@ import os
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..display import format_number as _fmt
 from ..files import atomic_write
 
 __all__ = ["write_model_card"]
-
-
-def _fmt(x: Any) -> str:
-    return "–" if x is None else f"{x:.4f}" if isinstance(x, float) else str(x)
 
 
 def write_model_card(model_path: str | os.PathLike, manifest: Mapping[str, Any]) -> Path:

@@ -195,15 +195,8 @@ def suggest(
 
 @dataclass(frozen=True)
 class UnlabelledText:
-    """One unlabelled text read by :func:`read_unlabelled`.
-
-    Attributes
-    ----------
-    text : str
-        The text.
-    fields : Mapping[str, Any]
-        Its other fields, kept in the output (``id``, ``doc_id``...; ``id`` is the file path for .txt input).
-    """
+    """One unlabelled text read by :func:`read_unlabelled`: its ``text``, and its other ``fields``, kept in the
+    output (``id``, ``doc_id``...; ``id`` is the file path for .txt input)."""
 
     text: str
     fields: Mapping[str, Any] = field(default_factory=dict)

@@ -1,6 +1,12 @@
-"""Texts that look like scraped pages, for hypothesis: Vietnamese letters in both tone styles, NFD pieces,
-HTML bits, furniture words, line breaks and odd spaces."""
+"""What the tests of cleaning steps share: texts that look like scraped pages (for hypothesis: Vietnamese letters
+in both tone styles, NFD pieces, HTML bits, furniture words, line breaks and odd spaces), and the two tests every
+table of step cases gets."""
 
+import unicodedata
+from typing import Callable, Mapping, Sequence
+
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 _PIECES = st.sampled_from(
@@ -12,3 +18,36 @@ _PIECES = st.sampled_from(
     ]
 )
 page_text = st.one_of(st.text(), st.lists(st.one_of(_PIECES, st.text(max_size=5)), max_size=30).map("".join))
+
+
+Step = Callable[[str], str]
+
+
+def step_tests(cases: Mapping[Step, Sequence[tuple[str, str]]], *, makes_nfc: Sequence[Step] = ()) -> tuple:
+    """``(test_step_table, test_step_properties)`` for a table of cases per step.
+
+    The table: every ``(raw, expected)`` pair. The properties, on page-like text: a step never raises, returns a
+    str, is idempotent, and keeps NFC text NFC (the steps in ``makes_nfc`` output NFC whatever they get).
+    """
+
+    @pytest.mark.parametrize(
+        "step,raw,expected",
+        [(step, raw, expected) for step, pairs in cases.items() for raw, expected in pairs],
+        ids=lambda v: getattr(v, "__name__", None),
+    )
+    def test_step_table(step: Step, raw: str, expected: str) -> None:
+        assert step(raw) == expected
+
+    @pytest.mark.parametrize("step", list(cases), ids=lambda s: s.__name__)
+    @settings(max_examples=300, deadline=None)
+    @given(text=page_text)
+    def test_step_properties(step: Step, text: str) -> None:
+        out = step(text)  # never raises
+        assert isinstance(out, str)
+        assert step(out) == out, "idempotent"
+        if step in makes_nfc:
+            assert unicodedata.is_normalized("NFC", out), "outputs NFC"
+        else:
+            assert unicodedata.is_normalized("NFC", step(unicodedata.normalize("NFC", text))), "keeps NFC text NFC"
+
+    return test_step_table, test_step_properties

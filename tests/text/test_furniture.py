@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import unicodedata
-
-import pytest
-from hypothesis import given, settings
-
 from stance.text import furniture as F
 
-from .pages import page_text
+from .pages import step_tests
 
 CASES = {
     F.drop_photo_credits: [
@@ -62,21 +57,4 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize(
-    "step,raw,expected",
-    [(step, raw, expected) for step, cases in CASES.items() for raw, expected in cases],
-    ids=lambda v: getattr(v, "__name__", None),
-)
-def test_step_table(step, raw, expected):
-    assert step(raw) == expected
-
-
-@pytest.mark.parametrize("step", list(CASES), ids=lambda s: s.__name__)
-@settings(max_examples=300, deadline=None)
-@given(text=page_text)
-def test_step_properties(step, text):
-    out = step(text)  # never raises
-    assert isinstance(out, str)
-    assert step(out) == out, "idempotent"
-    nfc = unicodedata.normalize("NFC", text)
-    assert unicodedata.is_normalized("NFC", step(nfc)), "keeps NFC text NFC"
+test_step_table, test_step_properties = step_tests(CASES)

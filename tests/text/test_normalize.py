@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from stance.text import normalize as N
 
-from .pages import page_text
+from .pages import step_tests
 
 CASES = {
     N.normalize_unicode: [
@@ -58,27 +58,7 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize(
-    "step,raw,expected",
-    [(step, raw, expected) for step, cases in CASES.items() for raw, expected in cases],
-    ids=lambda v: getattr(v, "__name__", None),
-)
-def test_step_table(step, raw, expected):
-    assert step(raw) == expected
-
-
-@pytest.mark.parametrize("step", list(CASES), ids=lambda s: s.__name__)
-@settings(max_examples=300, deadline=None)
-@given(text=page_text)
-def test_step_properties(step, text):
-    out = step(text)  # never raises
-    assert isinstance(out, str)
-    assert step(out) == out, "idempotent"
-    nfc = unicodedata.normalize("NFC", text)
-    if step is not N.normalize_unicode:
-        assert unicodedata.is_normalized("NFC", step(nfc)), "keeps NFC text NFC"
-    else:
-        assert unicodedata.is_normalized("NFC", out), "outputs NFC"
+test_step_table, test_step_properties = step_tests(CASES, makes_nfc=[N.normalize_unicode])
 
 
 # ---------------------------------------------------------------------------------------------
