@@ -37,7 +37,7 @@ from sklearn.svm import LinearSVC
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
-from ..validation import Interval, StrOptions
+from ..validation import Interval, StrOptions, validate_params
 from .splits import calibration_folds
 
 __all__ = ["CalibratedLinearSVC", "platt_scaling"]
@@ -146,7 +146,7 @@ class CalibratedLinearSVC(ClassifierMixin, BaseEstimator):
         groups : sequence, optional
             Group of each row: the calibration folds keep a group together.
         """
-        self._validate_params()
+        validate_params(self)
         X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32])
         y = np.asarray(y)
         if len(y) != X.shape[0]:

@@ -20,7 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..features.combined import make_features, transform_features
 from ..labels import STANCE_LABELS
-from ..validation import Interval, StrOptions, check_texts
+from ..validation import Interval, StrOptions, check_texts, validate_params
 from .calibration import CalibratedLinearSVC
 from .decision import cross_validated_weights
 
@@ -118,7 +118,7 @@ class StanceClassifier(ClassifierMixin, BaseEstimator):
         """Fit both steps (and the decision weights) on cleaned passages ``X`` labelled ``y`` with
         :data:`stance.labels.STANCE_LABELS`; ``groups``, the article of each passage (``doc_id``), keeps the
         calibration and tuning folds from splitting an article."""
-        self._validate_params()
+        validate_params(self)
         texts = check_texts(X)
         y_arr = np.asarray(y)
         if len(texts) != len(y_arr):

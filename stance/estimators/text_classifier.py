@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..features.combined import make_features, transform_features
-from ..validation import Interval, StrOptions, check_texts
+from ..validation import Interval, StrOptions, check_texts, validate_params
 from .calibration import CalibratedLinearSVC
 from .decision import cross_validated_weights
 
@@ -149,7 +149,7 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         -------
         self
         """
-        self._validate_params()
+        validate_params(self)
         texts = check_texts(X)
         y_arr = np.asarray(y)
         if len(texts) != len(y_arr):

@@ -22,7 +22,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..text.segment import TOKEN_PATTERN
-from ..validation import check_texts
+from ..validation import check_texts, validate_params
 
 __all__ = ["CUE_GROUPS", "StanceCues"]
 
@@ -110,7 +110,7 @@ class StanceCues(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  
 
     def fit(self, X: Iterable[str], y: object = None) -> "StanceCues":
         """Nothing to learn; records the number of output features."""
-        self._validate_params()
+        validate_params(self)
         check_texts(X)
         self.n_features_out_ = len(self._names())
         return self

@@ -25,7 +25,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
 from ..text.segment import TOKEN_PATTERN, words
-from ..validation import Interval, StrOptions, check_texts
+from ..validation import Interval, StrOptions, check_texts, validate_params
 from .ngram_index import NgramIndex
 
 __all__ = ["TextVectorizer"]
@@ -117,7 +117,7 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
 
     def fit_transform(self, X: Iterable[str], y: object = None) -> sp.csr_matrix:
         """Fit, then return the TF-IDF matrix of the same texts (one pass over them)."""
-        self._validate_params()
+        validate_params(self)
         self.vectorizer_ = self._make()
         out = self.vectorizer_.fit_transform(check_texts(X))
         self.vocabulary_ = self.vectorizer_.vocabulary_

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Sequence
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from ..validation import check_texts
+from ..validation import check_texts, validate_params
 
 from .furniture import (
     drop_datelines,
@@ -137,7 +137,7 @@ class Cleaner(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):  # l
     def fit(self, X: Iterable[str], y: object = None) -> "Cleaner":
         """Check the steps and the texts; nothing is learned."""
         _check_steps(self.steps)
-        self._validate_params()
+        validate_params(self)
         check_texts(X)
         return self
 
