@@ -8,6 +8,7 @@ leads or belongs to) in other countries.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Mapping, Sequence
 
@@ -97,5 +98,10 @@ def display_order(labels: Sequence[str]) -> list[int]:
     >>> display_order(["The gioi", "The thao"])
     [0, 1]
     """
+    return list(_display_order(tuple(labels)))
+
+
+@lru_cache(maxsize=64)
+def _display_order(labels: tuple[str, ...]) -> tuple[int, ...]:
     rank = {label: k for k, label in enumerate(STANCE_LABELS)}
-    return sorted(range(len(labels)), key=lambda k: (rank.get(labels[k], len(rank)), k))
+    return tuple(sorted(range(len(labels)), key=lambda k: (rank.get(labels[k], len(rank)), k)))
