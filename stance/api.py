@@ -107,6 +107,50 @@ class Result:
         """
         return asdict(self)
 
+    def to_record(self, *, passages: bool = False) -> dict[str, Any]:
+        """One flat row of the results table (``docs/scale.md``): the model columns of a classified article.
+
+        Parameters
+        ----------
+        passages : bool, default=False
+            Also include ``passages``: every passage with its label and probabilities.
+
+        Returns
+        -------
+        dict
+            ``topic``, ``topic_name``, ``topic_score`` (the topic's probability), ``stance``, one
+            ``stance_<label>`` probability per stance label, ``evidence`` (a list of ``index``, ``text``,
+            ``stance`` and ``score``, the passage's probability of its label) and, when asked,
+            ``passages`` (a list of ``index``, ``text``, ``stance`` and its ``stance_<label>`` probabilities).
+
+        Examples
+        --------
+        >>> row = classify("Quốc hội Iraq yêu cầu quân Mỹ rút khỏi nước này.").to_record()
+        >>> list(row)
+        ['topic', 'topic_name', 'topic_score', 'stance', 'stance_pro', 'stance_anti', 'stance_neutral', \
+'stance_unrelated', 'evidence']
+        >>> round(sum(row[f"stance_{k}"] for k in ("pro", "anti", "neutral", "unrelated")), 6)
+        1.0
+        """
+        row: dict[str, Any] = {
+            "topic": self.topic,
+            "topic_name": self.topic_name,
+            "topic_score": self.topic_scores[self.topic],
+            "stance": self.stance,
+            **{f"stance_{label}": p for label, p in self.stance_scores.items()},
+            "evidence": [
+                {"index": p.index, "text": p.text, "stance": p.stance, "score": p.stance_scores[p.stance]}
+                for p in self.evidence
+            ],
+        }
+        if passages:
+            row["passages"] = [
+                {"index": p.index, "text": p.text, "stance": p.stance,
+                 **{f"stance_{label}": v for label, v in p.stance_scores.items()}}
+                for p in self.passages
+            ]
+        return row
+
 
 _TASKS = ("topic", "stance")
 _lock = threading.Lock()

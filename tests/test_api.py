@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 import numpy as np
@@ -145,3 +146,18 @@ def test_scores_are_shown_in_the_guidelines_label_order_whatever_the_models_orde
     r = classify("Quân Mỹ ở Iraq.", topic_model=Recorder(["b", "a"]), stance_model=stance)
     assert list(r.stance_scores) == list(STANCE_LABELS) == list(r.passages[0].stance_scores)
     assert list(r.topic_scores) == ["b", "a"]
+
+
+def test_record_is_the_results_table_row(seed_results):
+    r = seed_results["002"]
+    row = r.to_record(passages=True)
+    assert (row["topic"], row["stance"]) == (r.topic, r.stance)
+    assert row["topic_score"] == max(r.topic_scores.values())
+    assert [row[f"stance_{k}"] for k in ("pro", "anti", "neutral", "unrelated")] == [
+        r.stance_scores[k] for k in ("pro", "anti", "neutral", "unrelated")
+    ]
+    assert [e["index"] for e in row["evidence"]] == [p.index for p in r.evidence]
+    assert all(e["score"] == r.passages[e["index"]].stance_scores[e["stance"]] for e in row["evidence"])
+    assert [p["text"] for p in row["passages"]] == [p.text for p in r.passages]
+    assert "passages" not in r.to_record()
+    json.dumps(row, ensure_ascii=False)  # plain JSON types only
