@@ -173,9 +173,9 @@ def pretrained_model(task: str) -> Any:
         with _lock:
             model = _pretrained.get(task)
             if model is None:
-                from .persist import PRETRAINED, load
+                from .persist import PRETRAINED, SUFFIX, load
 
-                model = _pretrained[task] = load(PRETRAINED / f"{task}.joblib")
+                model = _pretrained[task] = load(PRETRAINED / f"{task}{SUFFIX}")
     return model
 
 

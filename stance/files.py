@@ -34,7 +34,7 @@ import lzma
 import math
 import os
 import re
-import tempfile
+import socket
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Collection, Iterator, Mapping
@@ -59,8 +59,10 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, *, encoding: str = 
     """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then ``os.replace``.
 
     A reader sees the old file or the new one, never half of one; a failure (full disk, an interrupt)
-    leaves the old file as it was and no temporary file behind. The folder is created if needed; the
-    file gets mode 0644 (it is meant to be shared).
+    leaves the old file as it was and no temporary file behind. A process killed outright (SIGKILL,
+    power loss) can leave its temporary file, named ``.<name>.<host>-<pid>-<random>.tmp``: the next
+    write of the same file removes those of processes of this host that no longer run. The folder is
+    created if needed; the file gets mode 0644 (it is meant to be shared).
 
     Parameters
     ----------
@@ -85,18 +87,71 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, *, encoding: str = 
     path = Path(path)
     payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    _remove_stale_temporaries(path)
+    tmp = path.parent / f".{path.name}.{_HOST}-{os.getpid()}-{os.urandom(4).hex()}.tmp"
     try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
         with os.fdopen(fd, "wb") as f:
             f.write(payload)
             f.flush()
             os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+    _sync_folder(path.parent)
     return path
+
+
+_HOST = re.sub(r"[^A-Za-z0-9_]", "_", socket.gethostname()) or "host"
+"""This host's name as it appears in temporary file names (no ``-``, so the name parses)."""
+
+
+def _remove_stale_temporaries(path: Path) -> None:
+    """Delete the temporary files of earlier writes of ``path`` whose process (on this host) is gone."""
+    if os.name != "posix":  # os.kill(pid, 0) only probes on POSIX
+        return
+    prefix = f".{path.name}."
+    try:
+        names = [e.name for e in os.scandir(path.parent) if e.name.startswith(prefix) and e.name.endswith(".tmp")]
+    except OSError:
+        return
+    for name in names:
+        parts = name[len(prefix) : -len(".tmp")].split("-")
+        if len(parts) != 3 or parts[0] != _HOST or not parts[1].isdigit():
+            continue
+        pid = int(parts[1])
+        if pid == os.getpid() or _running(pid):
+            continue
+        try:
+            (path.parent / name).unlink()
+        except OSError:
+            pass
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # EPERM: it runs, as another user
+        return True
+    return True
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable (best effort: not every system can open a folder)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def sha256_file(path: str | os.PathLike) -> str:

@@ -18,7 +18,7 @@ from typing import Sequence
 
 __all__ = ["VERBS", "build_parser", "main"]
 
-VERBS = ("classify", "train", "evaluate", "explain", "suggest")
+VERBS = ("classify", "train", "evaluate", "explain", "suggest", "info")
 """The sub-commands, in the order ``stance --help`` lists them; each is the module ``stance.cli.<verb>``."""
 
 
@@ -52,11 +52,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except (ArtefactError, DataError, FileNotFoundError, ValueError) as e:
+    except (ArtefactError, DataError, ValueError) as e:
         print(f"stance {args.command}: error: {e}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
+    except OSError as e:  # a file that cannot be written or read: say which, without a traceback
+        where = f"{e.filename}: " if getattr(e, "filename", None) else ""
+        print(f"stance {args.command}: error: {where}{e.strerror or e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":  # pragma: no cover

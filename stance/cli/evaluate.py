@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import Mapping
 
+from .common import add_trusted_option
+
 __all__ = ["HELP", "add_arguments", "run"]
 
 HELP = "score a model on labelled data, or cross-validate one; reports with figures"
@@ -15,7 +17,7 @@ HELP = "score a model on labelled data, or cross-validate one; reports with figu
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("data", type=Path, help="labelled data: .jsonl(.xz), .csv/.tsv or a folder per label")
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--model", type=Path, help="score this trained model on DATA (needs --trusted unless shipped)")
+    which.add_argument("--model", type=Path, help="score this trained model on DATA")
     which.add_argument("--task", choices=("topic", "stance"), help="score the shipped topic or stance model on DATA")
     p.add_argument("--cv", type=int, default=0, metavar="K",
                    help="instead of scoring a trained model, cross-validate a fresh one on DATA with K folds "
@@ -29,7 +31,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--label-field", default="label")
     p.add_argument("--format", choices=("jsonl", "csv", "tsv", "folder"), default=None)
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% intervals")
-    p.add_argument("--trusted", action="store_true", help="allow loading a model file that is not stance's own")
+    add_trusted_option(p)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -59,9 +61,9 @@ def run(args: argparse.Namespace) -> int:
             print("stance evaluate: give --model MODEL, --task topic|stance, or --cv K", file=sys.stderr)
             return 2
         if args.model is not None:
-            from ..persist import load
+            from .common import load_model
 
-            model = load(args.model, trusted=args.trusted)
+            model = load_model(args.model, option="--model", role="any", trusted=args.trusted)
         else:
             from ..api import pretrained_model
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import add_model_options, load_models
+from .common import add_model_options, load_model, load_models
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -31,11 +31,9 @@ def run(args: argparse.Namespace) -> int:
             print("stance explain: --top-features takes no TEXT or --file", file=sys.stderr)
             return 2
         if args.model is not None:
-            from ..persist import load
-
-            model = load(args.model, trusted=args.trusted)
+            model = load_model(args.model, option="--model", role="any", trusted=args.trusted, explainable=True)
         else:
-            topic_model, stance_model = load_models(args)
+            topic_model, stance_model = load_models(args, explainable=True)
             model = topic_model if args.task == "topic" else stance_model
         print(render_top_features(top_features(model, n=20 if args.n is None else args.n)), end="")
         return 0
@@ -48,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
         text = read_document(args.file)
     else:
         text = args.text
-    topic_model, stance_model = load_models(args)
+    topic_model, stance_model = load_models(args, explainable=True)
     explanation = explain(text, topic_model=topic_model, stance_model=stance_model, n=10 if args.n is None else args.n)
     print(explanation.to_text(), end="")
     return 0

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .common import add_trusted_option
+
 __all__ = ["HELP", "add_arguments", "run"]
 
 HELP = "pick the unlabelled texts a model is least sure about, for labelling"
@@ -21,7 +23,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--n", type=int, default=50, help="how many texts to pick (default 50)")
     p.add_argument("--task", choices=("topic", "stance"), default=None, help="use a default model")
     p.add_argument("--model", type=Path, help="use this model file (from `stance train`)")
-    p.add_argument("--trusted", action="store_true", help="allow loading model files that are not stance's own")
+    add_trusted_option(p)
     p.add_argument(
         "--strategy", choices=("least_confidence", "margin", "entropy"), default="margin",
         help="how uncertainty is measured (default margin)",
@@ -45,9 +47,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"stance suggest: --n must be >= 0, got {args.n}", file=sys.stderr)
         return 2
     if args.model is not None:
-        from ..persist import load
+        from .common import load_model
 
-        model = load(args.model, trusted=args.trusted)
+        model = load_model(args.model, option="--model", role="any", trusted=args.trusted)
     else:
         from ..api import pretrained_model
 
@@ -69,5 +71,5 @@ def run(args: argparse.Namespace) -> int:
         f"wrote {args.out}: {len(picked)} of {len(items)} texts to label ({args.strategy}, mean uncertainty "
         f"{mean:.2f}); suggested labels: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none")
     )
-    print("fill in each 'label' (now null), then: stance train FILE --out MODEL.joblib")
+    print("fill in each 'label' (now null), then: stance train FILE --out MODEL.stance")
     return 1 if errors else 0

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from pathlib import Path
+from typing import Mapping
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -13,7 +15,11 @@ HELP = "train a model on labelled data, or rebuild a default one"
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("data", nargs="?", type=Path, help="your labelled data: .jsonl, .csv/.tsv or a folder per label")
-    p.add_argument("--out", type=Path, help="model file to write (*.joblib); a manifest and a model card go beside it")
+    p.add_argument(
+        "--out", type=Path,
+        help="model file to write (one file, any name; MODEL.stance by convention), a model card (.md) beside it; "
+        "it may replace a stance model file, never a folder, an input or another file",
+    )
     p.add_argument(
         "--task",
         default=None,
@@ -29,7 +35,25 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--allow-duplicates", action="store_true", help="warn about repeated texts instead of failing")
 
 
+def _usage(out: Path, manifest: Mapping) -> list[str]:
+    """How to use the model just written: commands to copy, with the path quoted for the shell."""
+    from ..persist import card_path
+    from .common import model_role
+
+    q = shlex.quote(str(out))
+    role = model_role(manifest["labels"])
+    return [
+        f"model card: {card_path(out)}",
+        "use it (it loads without --trusted: a model file stance writes cannot run code):",
+        f"  stance classify --{role}-model {q} FILES...",
+        f"  stance evaluate TEST_DATA --model {q}",
+        f"  stance explain --top-features --model {q}",
+        f"  python: stance.load({str(out)!r})",
+    ]
+
+
 def run(args: argparse.Namespace) -> int:
+    from ..persist import SUFFIX
     from ..training.configs import DEFAULT_DATA_DIR
     from ..training.train import train, train_default
 
@@ -38,10 +62,10 @@ def run(args: argparse.Namespace) -> int:
             print("stance train: give DATA, or --task topic|stance to rebuild a default model", file=sys.stderr)
             return 2
         manifest = train_default(args.task, data_dir=args.data_dir or DEFAULT_DATA_DIR, out=args.out)
-        out = args.out or Path("stance/pretrained") / f"{args.task}.joblib"
+        out = args.out or Path("stance/pretrained") / f"{args.task}{SUFFIX}"
     else:
         if args.out is None:
-            print("stance train: --out MODEL is required with DATA", file=sys.stderr)
+            print(f"stance train: --out MODEL{SUFFIX} is required with DATA", file=sys.stderr)
             return 2
         manifest = train(
             args.data,
@@ -62,4 +86,5 @@ def run(args: argparse.Namespace) -> int:
         f"{manifest['n_examples']} examples; cross-validated accuracy {m['accuracy']:.4f}, "
         f"macro-F1 {m['macro_f1']:.4f}{f_avg}"
     )
+    print("\n".join(_usage(out, manifest)))
     return 0

@@ -1,4 +1,7 @@
-"""Model cards: a Markdown page beside each model, written from its manifest.
+"""Model cards: a Markdown page beside each model (:func:`stance.persist.card_path`), written from its manifest.
+
+The card's last line names its model file (:func:`stance.persist.card_marker`): a later save of the same
+model may replace it, nothing else is ever replaced (:func:`stance.persist.check_outputs`).
 
 Examples
 --------
@@ -6,9 +9,10 @@ Examples
 >>> manifest = {"task": "demo", "estimator": "stance.estimators.text_classifier.TextClassifier",
 ...             "created": "2026-01-01T00:00:00+00:00", "versions": {"stance": "0.1.0", "scikit-learn": "1.9.1"},
 ...             "labels": ["a", "b"], "metrics": {"accuracy": 0.75, "per_class": {"a": {"f1": 0.8}}}}
->>> card = write_model_card(pathlib.Path(tempfile.mkdtemp()) / "m.joblib", manifest)
->>> "| a |  | – | – | 0.8000 |" in card.read_text(encoding="utf-8")
-True
+>>> card = write_model_card(pathlib.Path(tempfile.mkdtemp()) / "m.stance", manifest)
+>>> text = card.read_text(encoding="utf-8")
+>>> card.name, "| a |  | – | – | 0.8000 |" in text, text.splitlines()[-1]
+('m.md', True, '<!-- stance model card of m.stance -->')
 """
 
 from __future__ import annotations
@@ -19,12 +23,19 @@ from typing import Any, Mapping
 
 from ..display import format_number as _fmt
 from ..files import atomic_write
+from ..persist import card_marker, card_path, check_outputs
 
 __all__ = ["write_model_card"]
 
 
 def write_model_card(model_path: str | os.PathLike, manifest: Mapping[str, Any]) -> Path:
-    """Write a Markdown model card beside the model (same stem, ``.md``) from its manifest."""
+    """Write a Markdown model card beside the model (same stem, ``.md``) from its manifest.
+
+    Refused (:class:`~stance.persist.UnsafeOutputError`) if the card's path holds anything but a card of
+    this model.
+    """
+    model_path = Path(model_path)
+    check_outputs(model_path)
     m = manifest.get("metrics", {})
     lines = [
         f"# Model card: {manifest['task']}",
@@ -36,6 +47,8 @@ def write_model_card(model_path: str | os.PathLike, manifest: Mapping[str, Any])
         f"- Data: {manifest.get('data_description', '')}",
         *[f"  - `{name}` sha256 `{sha}`" for name, sha in manifest.get("data", {}).items()],
         f"- Examples: {manifest.get('n_examples')}",
+        *([f"- File: `{model_path.name}`, {manifest['payload']['format']} payload of {manifest['payload']['bytes']:,} "
+           f"bytes, sha256 `{manifest['payload']['sha256']}`"] if "format" in manifest.get("payload", {}) else []),
         "",
         "## Labels",
         "",
@@ -75,5 +88,7 @@ def write_model_card(model_path: str | os.PathLike, manifest: Mapping[str, Any])
         "Cross-validated figures estimate quality on such text; text from other sources or years can "
         "score lower. Probabilities are calibrated on held-out folds of the training data.",
         "",
+        card_marker(model_path.name),
+        "",
     ]
-    return atomic_write(Path(model_path).with_suffix(".md"), "\n".join(lines))
+    return atomic_write(card_path(model_path), "\n".join(lines))

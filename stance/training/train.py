@@ -3,7 +3,9 @@
 :func:`train_default` rebuilds a shipped model (``stance train --task topic`` / ``--task stance``);
 :func:`train` fits a :class:`~stance.estimators.text_classifier.TextClassifier` on any labelled file that
 :func:`stance.training.data.read_labelled` reads. Both cross-validate on the training data only, write the
-artefact with its manifest (:func:`stance.persist.save`) and a model card beside it.
+model file (:func:`stance.persist.save`: one file, manifest inside) and a model card beside it. Before any
+work they check that neither would overwrite an input or a file stance did not write
+(:func:`stance.persist.check_outputs`).
 
 Examples
 --------
@@ -11,9 +13,13 @@ Examples
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> rows = [{"text": f"{t} {i}", "label": l} for i in range(6) for t, l in [("quân Mỹ ở Iraq", "a"), ("bóng đá", "b")]]
 >>> _ = (d / "train.jsonl").write_text("\\n".join(json.dumps(r, ensure_ascii=False) for r in rows))
->>> manifest = train(d / "train.jsonl", d / "model.joblib", task="demo", cv_folds=2, min_df=1)
+>>> manifest = train(d / "train.jsonl", d / "model.stance", task="demo", cv_folds=2, min_df=1)
 >>> manifest["labels"], sorted(p.name for p in d.iterdir())
-(['a', 'b'], ['model.joblib', 'model.json', 'model.md', 'train.jsonl'])
+(['a', 'b'], ['model.md', 'model.stance', 'train.jsonl'])
+>>> train(d / "train.jsonl", d / "train.jsonl", task="demo")  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+stance.persist.errors.UnsafeOutputError: ...train.jsonl: refusing to write the model over (or into) the input ...
 """
 
 from __future__ import annotations
@@ -24,7 +30,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..evaluation.protocols import cross_validate
-from ..persist import save
+from ..persist import SUFFIX, check_outputs, save
 from .card import write_model_card
 from ..estimators.pipeline import fit_with_groups
 from ..files import sha256_of
@@ -92,7 +98,7 @@ def train_default(
     data_dir : path-like
         The shared data folder (``../shared/data`` from the project root).
     out : path-like, optional
-        Where to write; default ``stance/pretrained/<task>.joblib`` under the current directory.
+        Where to write; default ``stance/pretrained/<task>.stance`` under the current directory.
 
     Returns
     -------
@@ -103,11 +109,12 @@ def train_default(
         raise ValueError(f"task must be one of {sorted(DEFAULT_TASKS)}, got {task!r}")
     spec = DEFAULT_TASKS[task]
     path = Path(data_dir) / spec["data"]
+    out_path = Path(out) if out is not None else Path("stance") / "pretrained" / f"{task}{SUFFIX}"
+    check_outputs(out_path, inputs=[path])
     data = read_labelled(path, allow_duplicates=True)
     unknown = sorted(set(data.labels) - set(spec["labels"]))
     if unknown:
         raise ValueError(f"{path}: labels {unknown} are not labels of the {task} task")
-    out_path = Path(out) if out is not None else Path("stance") / "pretrained" / f"{task}.joblib"
     return _fit_and_save(
         spec["make"](),
         data,
@@ -149,7 +156,9 @@ def train(
     data : path-like
         JSON Lines, CSV/TSV, or a folder with one sub-folder of ``.txt`` files per label.
     out : path-like
-        The model file to write (``*.joblib``).
+        The model file to write (any name; ``*.stance`` by convention). It may be new or a stance model file;
+        a folder, an input, or a file stance did not write is refused before any work
+        (:func:`stance.persist.check_outputs`).
     task : str, default="custom"
         A name for the task, recorded in the manifest.
     text_field, label_field : str
@@ -172,6 +181,7 @@ def train(
         The manifest written.
     """
     path = Path(data)
+    check_outputs(out, inputs=[path])
     labelled = read_labelled(
         path, text_field=text_field, label_field=label_field, format=format, allow_duplicates=allow_duplicates
     )

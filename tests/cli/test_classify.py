@@ -43,10 +43,17 @@ def test_classify_a_folder(tmp_path, capsys):
 
 def test_untrusted_model_file_is_refused(tmp_path, capsys):
     from stance.persist import PRETRAINED
+    from tests.persist.helpers import hostile_pickle, small_model, write_legacy, write_legacy_bytes
 
-    copy = tmp_path / "topic.joblib"
-    copy.write_bytes((PRETRAINED / "topic.joblib").read_bytes())
-    (tmp_path / "topic.json").write_bytes((PRETRAINED / "topic.json").read_bytes())
-    assert main(["classify", "--topic-model", str(copy), str(SEEDS[0])]) == 2
-    assert "trusted" in capsys.readouterr().err
-    assert main(["classify", "--trusted", "--topic-model", str(copy), "--format", "jsonl", str(SEEDS[0])]) == 0
+    copy = tmp_path / "topic copy.stance"  # a model file in the safe format loads without --trusted, from anywhere
+    copy.write_bytes((PRETRAINED / "topic.stance").read_bytes())
+    assert main(["classify", "--topic-model", str(copy), "--format", "jsonl", str(SEEDS[0])]) == 0
+    capsys.readouterr()
+    legacy = write_legacy(tmp_path / "old.joblib", small_model())  # a pickle (stance < 0.2) needs --trusted
+    assert main(["classify", "--topic-model", str(legacy), str(SEEDS[0])]) == 2
+    err = capsys.readouterr().err
+    assert "--topic-model" in err and "old.joblib" in err and "--trusted" in err
+    assert main(["classify", "--trusted", "--topic-model", str(legacy), "--format", "jsonl", str(SEEDS[0])]) == 0
+    evil = write_legacy_bytes(tmp_path / "evil.joblib", hostile_pickle(tmp_path / "pwned"))
+    assert main(["classify", "--stance-model", str(evil), str(SEEDS[0])]) == 2
+    assert not (tmp_path / "pwned").exists()

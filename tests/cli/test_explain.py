@@ -26,13 +26,26 @@ def test_top_features_of_the_shipped_and_of_a_trusted_model(tmp_path, capsys):
     assert main(["explain", "--top-features", "--task", "topic", "--n", "2"]) == 0
     assert "The gioi (Thế giới)" in capsys.readouterr().out
     texts = ["quân Mỹ chiếm đóng Iraq", "đội tuyển thắng trận", "binh sĩ Mỹ chiếm đóng", "cầu thủ ghi bàn"] * 3
-    path = tmp_path / "m.joblib"
+    path = tmp_path / "m.stance"
     save(TextClassifier(min_df=1, calibration_folds=2).fit(texts, ["anti", "unrelated"] * 6), path, task="demo")
-    assert main(["explain", "--top-features", "--model", str(path)]) == 2
-    assert "trusted" in capsys.readouterr().err
-    assert main(["explain", "--top-features", "--model", str(path), "--trusted", "--n", "30"]) == 0
+    assert main(["explain", "--top-features", "--model", str(path), "--n", "30"]) == 0  # own model: no --trusted
     out = capsys.readouterr().out
     assert out.splitlines()[0] == "anti" and "chiếm đóng" in out
+
+
+def test_a_model_file_that_cannot_be_explained_is_refused_at_load(tmp_path, capsys):
+    from sklearn.dummy import DummyClassifier
+    from sklearn.pipeline import make_pipeline
+    from tests.persist.helpers import write_legacy
+
+    dummy = make_pipeline(DummyClassifier()).fit([[0], [1]], ["anti", "unrelated"])  # no text, no weights
+    a_dict = write_legacy(tmp_path / "dict.joblib", {"classes_": ["a"]})
+    for path in (write_legacy(tmp_path / "dummy.joblib", dummy), a_dict):
+        assert main(["explain", "--top-features", "--trusted", "--model", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert f"--model {path}" in err and "Traceback" not in err
+    assert main(["explain", "--trusted", "--stance-model", str(a_dict), "Quân Mỹ ở Iraq."]) == 2
+    assert "--stance-model" in capsys.readouterr().err
 
 
 def test_usage_errors(capsys):

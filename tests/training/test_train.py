@@ -58,12 +58,14 @@ def test_train_writes_a_cleaning_pipeline_with_manifest_and_card(tmp_path):
             for label, ws in words.items() for i, w in enumerate(ws * 3)]
     data = tmp_path / "train.jsonl"
     data.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
-    manifest = train(data, tmp_path / "m.joblib", task="demo", group_field="doc_id", cv_folds=2, min_df=1)
+    manifest = train(data, tmp_path / "m.stance", task="demo", group_field="doc_id", cv_folds=2, min_df=1)
     assert manifest["steps"] == [["clean", "stance.text.clean.Cleaner"],
                                  ["classify", "stance.estimators.text_classifier.TextClassifier"]]
     assert manifest["metrics"]["protocol"]["grouped"] and manifest["labels"] == ["a", "b"]
     assert manifest["params"]["tune_decision"] is True and manifest["n_examples"] == 24
     card = (tmp_path / "m.md").read_text(encoding="utf-8")
     assert "# Model card: demo" in card and "`clean`: `stance.text.clean.Cleaner`" in card
-    model = load(tmp_path / "m.joblib", trusted=True)
+    assert card.rstrip().endswith("<!-- stance model card of m.stance -->")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m.md", "m.stance", "train.jsonl"]
+    model = load(tmp_path / "m.stance")  # the user's own model: no trusted=True needed
     assert model.predict(["<b>cầu thủ</b> ghi bàn", "quân Mỹ ở Iraq"]).tolist() == ["b", "a"]
