@@ -6,10 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SNIPPET", "add_model_options", "load_models"]
+from ..display import SNIPPET
 
-SNIPPET = 150
-"""Characters of a passage shown in text output."""
+__all__ = ["SNIPPET", "add_model_options", "load_models"]
 
 
 def add_model_options(p: argparse.ArgumentParser) -> None:
