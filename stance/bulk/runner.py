@@ -48,6 +48,8 @@ class Summary:
         Rows classified by this run (a resumed run's earlier rows excluded).
     seconds : float
         Wall-clock time of this run.
+    startup : float
+        Of which: reading the models and starting the workers (or connecting to the cluster).
     workers : int
         Processes that classified (1: this one).
     resumed : bool
@@ -59,19 +61,28 @@ class Summary:
     errors: int
     classified: int
     seconds: float
+    startup: float
     workers: int
     resumed: bool = False
 
     @property
     def docs_per_second(self) -> float:
-        """Rows classified by this run per second of it."""
+        """Rows classified by this run per second of it, start-up included."""
         return self.classified / self.seconds if self.seconds > 0 else 0.0
+
+    @property
+    def working_docs_per_second(self) -> float:
+        """Rows classified by this run per second once the workers were ready."""
+        working = self.seconds - self.startup
+        return self.classified / working if working > 0 else 0.0
 
     def __str__(self) -> str:
         where = f"wrote {self.out}: " if self.out else ""
         earlier = f", {self.rows - self.classified:,} of them from the interrupted run" if self.resumed else ""
-        return (f"{where}{self.rows:,} rows ({self.errors:,} with errors{earlier}) in {self.seconds:.1f} s, "
-                f"{self.docs_per_second:,.0f} documents/s on {self.workers} process{'es' if self.workers > 1 else ''}")
+        workers = f"{self.workers} process{'es' if self.workers > 1 else ''}"
+        return (f"{where}{self.rows:,} rows ({self.errors:,} with errors{earlier}) in {self.seconds:.1f} s on "
+                f"{workers}: {self.docs_per_second:,.0f} documents/s ({self.working_docs_per_second:,.0f} after "
+                f"{self.startup:.1f} s of start-up)")
 
 
 def _chunks(sources: Sequence[Source], size: int) -> Iterator[tuple[Item, ...]]:
@@ -113,6 +124,7 @@ class _RunState:
     def __init__(self) -> None:
         self.chunks = 0
         self.workers = 1
+        self.ready = time.perf_counter()
 
 
 def _tasks(chunks: Iterable[tuple[Item, ...]], state: _RunState, skip: Iterable[int], **fields: Any) -> Iterator[ChunkTask]:
@@ -147,7 +159,7 @@ def _run(
                    types=_types(sources) or None, models=token)
     jobs = resolve_jobs(n_jobs)
     executor = _executor(scheduler, jobs, token, (topic_model, stance_model), single_chunk=len(head) < 2)
-    state.workers = executor.jobs
+    state.workers, state.ready = executor.jobs, time.perf_counter()
     show = wanted(progress)
     bar = progress_bar(_total(sources) if show else None, desc="classify", unit="doc", enabled=show, initial=initial)
     errors = 0
@@ -227,16 +239,16 @@ def classify_corpus(
     start = time.perf_counter()
     sources = open_inputs(inputs, text_field=text_field, id_field=id_field, input_format=input_format)
     folder = RunFolder(out)
+    fingerprint = {
+        "resumable": all(s.resumable for s in sources),
+        "inputs": [s.fingerprint() for s in sources],
+        "options": {"text_field": text_field, "id_field": id_field, "input_format": input_format,
+                    "passages": passages, "batch_size": batch_size, "format": folder.format},
+        "models": {"topic": _model_fingerprint(topic_model), "stance": _model_fingerprint(stance_model)},
+    }
+    folder.start(fingerprint, resume=resume)
     with registered(topic_model, stance_model) as token:
         labels = stance_labels(models_for(token)[1])
-        fingerprint = {
-            "resumable": all(s.resumable for s in sources),
-            "inputs": [s.fingerprint() for s in sources],
-            "options": {"text_field": text_field, "id_field": id_field, "input_format": input_format,
-                        "passages": passages, "batch_size": batch_size, "format": folder.format},
-            "models": {"topic": _model_fingerprint(topic_model), "stance": _model_fingerprint(stance_model)},
-        }
-        folder.start(fingerprint, resume=resume)
         earlier = sum(rows for _, rows, _ in folder.committed.values())
         classified, state = 0, _RunState()
         for result in _run(sources, batch_size=batch_size, encoding=folder.encoding, passages=passages,
@@ -246,7 +258,8 @@ def classify_corpus(
             folder.commit(result.index, result.data, result.rows, result.errors)
             classified += result.rows
         rows, errors = folder.finish(state.chunks, labels, passages=passages)
-    return Summary(str(out), rows, errors, classified, time.perf_counter() - start, state.workers, resumed=resume)
+    return Summary(str(out), rows, errors, classified, time.perf_counter() - start, state.ready - start, state.workers,
+                   resumed=resume)
 
 
 def classify_stream(
@@ -282,4 +295,4 @@ def classify_stream(
             stream.write(result.data)
             rows, errors = rows + result.rows, errors + result.errors
     stream.flush()
-    return Summary(None, rows, errors, rows, time.perf_counter() - start, state.workers)
+    return Summary(None, rows, errors, rows, time.perf_counter() - start, state.ready - start, state.workers)

@@ -334,6 +334,7 @@ class CsvTable(Table):
     def __iter__(self) -> Iterator[Item]:
         with self._reader() as (reader, name):
             header = self._header(reader)
+            id_at = header.index(self.id_field) if self.id_field in header else None
             number, start = 0, reader.line_num + 1
             while True:
                 try:
@@ -347,15 +348,18 @@ class CsvTable(Table):
                 where, start = f"{name}:{start}", reader.line_num + 1
                 if not row or (len(row) == 1 and not row[0].strip()):
                     continue  # a blank line is not a row
+                problem = None
                 try:
                     "\0".join(row).encode("utf-8")
                 except UnicodeEncodeError:
-                    yield Item(str(number), None, {}, f"{where}: not valid UTF-8")
-                else:
-                    if len(row) != len(header):
-                        yield Item(str(number), None, {}, f"{where}: {len(row)} fields, the header has {len(header)}")
-                    else:
-                        yield self.item(where, number, dict(zip(header, row)))
+                    problem = "not valid UTF-8"
+                if problem is None and len(row) != len(header):
+                    problem = f"{len(row)} fields, the header has {len(header)}"
+                if problem is None:
+                    yield self.item(where, number, dict(zip(header, row)))
+                else:  # still the row's own id, if it has one
+                    ident = row[id_at] if id_at is not None and id_at < len(row) and row[id_at] else str(number)
+                    yield Item(lossless(ident), None, {}, f"{where}: {problem}")
                 number += 1
 
 

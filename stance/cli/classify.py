@@ -71,12 +71,10 @@ def run(args: argparse.Namespace) -> int:
     if args.resume and not args.out:
         print("stance classify: --resume needs --out (only a results table can be resumed)", file=sys.stderr)
         return 2
-    topic_model, stance_model = load_models(args)
+    topic_model, stance_model = load_models(args, shipped=False)
     common = dict(text_field=args.text_field, id_field=args.id_field, input_format=args.input_format,
                   passages=args.passages, batch_size=args.batch_size, n_jobs=args.jobs, scheduler=args.scheduler,
-                  progress=False if args.quiet else None,
-                  topic_model=topic_model if args.topic_model else None,
-                  stance_model=stance_model if args.stance_model else None)
+                  progress=False if args.quiet else None, topic_model=topic_model, stance_model=stance_model)
     try:
         if args.out:
             summary = classify_corpus(args.paths, args.out, resume=args.resume, **common)

@@ -18,11 +18,15 @@ def add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--trusted", action="store_true", help="allow loading model files that are not stance's own")
 
 
-def load_models(args: argparse.Namespace) -> tuple[Any, Any]:
-    """``(topic model, stance model)``: the files the options name, the shipped models for those not given."""
+def load_models(args: argparse.Namespace, *, shipped: bool = True) -> tuple[Any, Any]:
+    """``(topic model, stance model)``: the files the options name, and for those not given the shipped models
+    (or None with ``shipped=False``: the library then loads them where they are needed, once)."""
     from ..api import pretrained_model
     from ..persist import load
 
-    topic = load(args.topic_model, trusted=args.trusted) if args.topic_model else pretrained_model("topic")
-    stance = load(args.stance_model, trusted=args.trusted) if args.stance_model else pretrained_model("stance")
-    return topic, stance
+    def model(path: Path | None, task: str) -> Any:
+        if path:
+            return load(path, trusted=args.trusted)
+        return pretrained_model(task) if shipped else None
+
+    return model(args.topic_model, "topic"), model(args.stance_model, "stance")
