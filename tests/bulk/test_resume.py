@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from stance.bulk import classify_corpus
-from tests.bulk.conftest import cli
+from tests.bulk.processes import cli
 
 PART = re.compile(r"^part-(\d{8})-(\d+)-(\d+)\.parquet$")
 
