@@ -264,14 +264,16 @@ def classify_batch(
             "its column names, not its texts. Use stance.classify_frame(df, text='text') for a table (one row "
             "per article, other columns kept), or classify_batch(df['text']) for the texts alone"
         )
+    from .bulk.parallel import resolve_jobs
+
+    jobs = resolve_jobs(n_jobs)
     raw = [_check_text(t, f"classify_batch: text {k}") for k, t in enumerate(texts)]
     if not raw:
         return []
-    if n_jobs != 1 and len(raw) >= PARALLEL_MIN_TEXTS:
-        from .bulk.parallel import can_fork_workers, classify_parallel, resolve_jobs
+    if jobs > 1 and len(raw) >= PARALLEL_MIN_TEXTS:
+        from .bulk.parallel import can_fork_workers, classify_parallel
 
-        jobs = resolve_jobs(n_jobs)
-        if jobs > 1 and can_fork_workers():
+        if can_fork_workers():
             return classify_parallel(raw, topic_model=topic_model, stance_model=stance_model, n_jobs=jobs)
     return _classify_checked(raw, topic_model, stance_model)
 
