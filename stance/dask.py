@@ -36,7 +36,14 @@ from typing import Any
 from .bulk.frame import frame_rows
 from .bulk.parallel import SHIPPED, ChunkResult, ChunkTask, models_for, register_models, run_chunk
 
-__all__ = ["DaskExecutor", "classify_dataframe"]
+__all__ = ["CONNECT_SECONDS", "ClusterError", "DaskExecutor", "classify_dataframe"]
+
+CONNECT_SECONDS = 30
+"""How long to wait for a scheduler to answer."""
+
+
+class ClusterError(ValueError):
+    """A Dask cluster that cannot be used (no scheduler at the address given)."""
 
 
 def _models(topic_model: Any, stance_model: Any) -> tuple[Any, Any]:
@@ -70,7 +77,11 @@ class DaskExecutor:
                                          host="127.0.0.1", dashboard_address=None)
             self.client = Client(self._cluster)
         else:
-            self.client = Client(scheduler, timeout="30s")
+            try:
+                self.client = Client(scheduler, timeout=f"{CONNECT_SECONDS}s")
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise ClusterError(f"cannot reach the Dask scheduler at {scheduler} within {CONNECT_SECONDS} s "
+                                   f"({type(exc).__name__}: {exc}); is `dask scheduler` running there?") from None
         self.client.wait_for_workers(n_workers if self._cluster is not None else 1, timeout=120)
         if token == SHIPPED:
             self.client.run(_warm)  # each worker loads the shipped models now, once

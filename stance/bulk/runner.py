@@ -247,17 +247,22 @@ def classify_corpus(
         "models": {"topic": _model_fingerprint(topic_model), "stance": _model_fingerprint(stance_model)},
     }
     folder.start(fingerprint, resume=resume)
-    with registered(topic_model, stance_model) as token:
-        labels = stance_labels(models_for(token)[1])
-        earlier = sum(rows for _, rows, _ in folder.committed.values())
-        classified, state = 0, _RunState()
-        for result in _run(sources, batch_size=batch_size, encoding=folder.encoding, passages=passages,
-                           skip=list(folder.committed), n_jobs=n_jobs, scheduler=scheduler, topic_model=topic_model,
-                           stance_model=stance_model, token=token, progress=progress, initial=earlier, ordered=False,
-                           state=state):
-            folder.commit(result.index, result.data, result.rows, result.errors)
-            classified += result.rows
-        rows, errors = folder.finish(state.chunks, labels, passages=passages)
+    try:
+        with registered(topic_model, stance_model) as token:
+            labels = stance_labels(models_for(token)[1])
+            earlier = sum(rows for _, rows, _ in folder.committed.values())
+            classified, state = 0, _RunState()
+            for result in _run(sources, batch_size=batch_size, encoding=folder.encoding, passages=passages,
+                               skip=list(folder.committed), n_jobs=n_jobs, scheduler=scheduler,
+                               topic_model=topic_model, stance_model=stance_model, token=token, progress=progress,
+                               initial=earlier, ordered=False, state=state):
+                folder.commit(result.index, result.data, result.rows, result.errors)
+                classified += result.rows
+            rows, errors = folder.finish(state.chunks, labels, passages=passages)
+    except BaseException:
+        if not resume:
+            folder.discard_if_empty()  # a run that failed before committing anything leaves nothing behind
+        raise
     return Summary(str(out), rows, errors, classified, time.perf_counter() - start, state.ready - start, state.workers,
                    resumed=resume)
 

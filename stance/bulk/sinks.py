@@ -127,6 +127,11 @@ class RunFolder:
             if match:
                 self._parts[int(match.group(1))] = (path, int(match.group(2)), int(match.group(3)))
 
+    def discard_if_empty(self) -> None:
+        """Remove the folder of a run that committed nothing (it failed to start): nothing to resume."""
+        if self.folder.is_dir() and not self._parts and not any(self.folder.glob("part-*")):
+            shutil.rmtree(self.folder, ignore_errors=True)
+
     @property
     def committed(self) -> dict[int, tuple[Path, int, int]]:
         """Committed chunks: index -> (part file, rows, errors)."""
