@@ -29,6 +29,7 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -276,9 +277,15 @@ class ProcessPool:
         fork = "fork" in multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if fork else "spawn")
         handover = None if fork or token == SHIPPED else _MODELS[token]
-        self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
-                                         initargs=(os.getpid(), token, handover))
-        self.pids = sorted(set(self._pool.map(_ready, range(jobs))))
+        if fork:  # the workers' collectors leave the inherited objects alone: their pages stay shared longer
+            gc.freeze()
+        try:
+            self._pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker,
+                                             initargs=(os.getpid(), token, handover))
+            list(self._pool.map(_ready, range(jobs)))  # forks every worker now, before any other thread starts
+        finally:
+            if fork:
+                gc.unfreeze()  # this process collects as before
 
     def submit(self, task: ChunkTask) -> Future:
         return self._pool.submit(run_chunk, task)
