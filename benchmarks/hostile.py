@@ -2,12 +2,12 @@
 
 Run from the project root::
 
-    python -m benchmarks.hostile            # api, cli and artefacts
+    python -m benchmarks.hostile            # api, cli, artefacts and bulk
     python -m benchmarks.hostile --only cli,artefacts
     python -m benchmarks.hostile --only api --case empty --case "100k newlines"
     python -m benchmarks.hostile --only big  # 10 MB in one call (a minute or two)
 
-Four parts:
+Five parts:
 
 ``api``
     Odd values and pathological texts for :func:`stance.classify`. Each must either return a valid
@@ -23,6 +23,11 @@ Four parts:
     future schema, missing or broken manifest, zero bytes, pickles that would create a marker file).
     Each must raise :class:`stance.ArtefactError` (or its subclass) with a message, and the marker
     file must never appear.
+``bulk``
+    ``stance classify ... --out x.parquet`` over hostile tables: 5 MB rows, wrong types in every column, bad
+    JSON lines and bytes, ragged CSV rows, tables without the text field, files that only pretend to be Parquet,
+    an unreachable Dask scheduler, a killed run resumed with a changed input. Every row in, one row out (with
+    ``error`` where it cannot be classified), or a refusal that says why and leaves nothing behind.
 ``big``
     10 MB of article text (the seed paragraphs repeated, each copy numbered) in one :func:`stance.classify`
     call: it must return a valid result within :data:`BIG_SECONDS_LIMIT` and a peak RSS under
@@ -36,6 +41,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import io
 import json
 import math
@@ -52,8 +58,8 @@ from typing import Any, Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-PARTS = ("api", "cli", "artefacts", "big")
-DEFAULT_PARTS = ("api", "cli", "artefacts")
+PARTS = ("api", "cli", "artefacts", "bulk", "big")
+DEFAULT_PARTS = ("api", "cli", "artefacts", "bulk")
 API_SECONDS_LIMIT = 120.0
 """An API input that takes longer than this counts as not handled (a denial of service)."""
 BIG_SECONDS_LIMIT = 120.0
@@ -507,6 +513,158 @@ def run_artefacts(base: Path) -> tuple[list[Outcome], int]:
 # --------------------------------------------------------------------------------------------------
 
 
+# --------------------------------------------------------------------------------------------------
+# Bulk: tables in, results tables out (stance classify --out)
+
+
+@dataclass
+class BulkCase:
+    """One hostile bulk run: ``stance classify FILES --out`` and what must come of it."""
+
+    name: str
+    files: list[Path]
+    status: int
+    rows: int | None  # rows of the output; None: the run is refused and writes nothing
+    errors: int = 0
+    says: str = ""  # what the refusal must say
+    extra: list[str] = field(default_factory=list)
+
+
+def _jsonl(path: Path, rows: list[Any]) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def bulk_cases(base: Path) -> list[BulkCase]:
+    """Hostile tables: huge rows, wrong types per column, no text field, files that only pretend to be tables."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    base.mkdir(parents=True, exist_ok=True)
+    para = "Quân Mỹ vẫn đóng ở Iraq. Nhiều người phản đối sự hiện diện này."
+    huge = big_text(5_000_000)
+    good = pq.write_table(pa.table({"text": [para] * 50}), base / "good.parquet") or base / "good.parquet"
+    truncated = base / "truncated.parquet"
+    truncated.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    (base / "csv.parquet").write_text(f"id,text\n1,{para}\n", encoding="utf-8")
+    (base / "random.parquet").write_bytes(os.urandom(4096))
+    with open(base / "huge.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([["id", "text"], [1, para], [2, huge], [3, para]])
+    (base / "ragged.csv").write_bytes(b"id,text,src\n1,ok text,a\n2,x,y,z\n3,\"Vi\xeat\",b\n4\n\x00\x00,\x00,\x00\n")
+    (base / "dup.csv").write_text("id,text,text\n1,a,b\n", encoding="utf-8")
+    (base / "empty.csv").write_bytes(b"")
+    pq.write_table(pa.table({"id": [1], "body": [para]}), base / "body.parquet")
+    return [
+        BulkCase("huge rows (5 MB text in JSONL and CSV)", [_jsonl(base / "huge.jsonl", [{"text": para}, {"text": huge},
+                 {"text": para}]), base / "huge.csv"], 0, 6),
+        BulkCase("wrong types per column", [_jsonl(base / "types.jsonl", [
+            {"text": 5, "x": 1}, {"text": ["a"], "x": "s"}, {"text": {"a": 1}, "x": [1]}, {"text": None, "x": {"k": 2}},
+            {"text": True, "x": None}, {"text": para, "x": 2.5}, {"id": {"nested": 1}, "text": para}, [1, 2], "str"])],
+            1, 9, 7),
+        BulkCase("bad JSON lines and undecodable bytes", [base / "bad.jsonl"], 1, 4, 2),
+        BulkCase("ragged CSV rows, NUL bytes, bad UTF-8", [base / "ragged.csv"], 1, 5, 3),
+        BulkCase("JSONL without the text field", [_jsonl(base / "notext.jsonl", [{"body": para}])], 2, None,
+                 says="no 'text' column (columns: 'body')"),
+        BulkCase("Parquet without the text column", [base / "body.parquet"], 2, None, says="no 'text' column"),
+        BulkCase("CSV with duplicate column names", [base / "dup.csv"], 2, None, says="duplicate column names"),
+        BulkCase("empty CSV", [base / "empty.csv"], 2, None, says="empty file"),
+        BulkCase("a CSV named .parquet", [base / "csv.parquet"], 2, None, says="not a readable Parquet file"),
+        BulkCase("random bytes named .parquet", [base / "random.parquet"], 2, None, says="not a readable Parquet"),
+        BulkCase("truncated Parquet", [truncated], 2, None, says="not a readable Parquet file"),
+        BulkCase("an unreachable scheduler", [good], 2, None, says="cannot reach the Dask scheduler",
+                 extra=["--scheduler", "tcp://127.0.0.1:9"]),
+    ]
+
+
+def _cli(args: list[str]) -> tuple[int, str]:
+    from stance.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(args)
+    return status, err.getvalue()
+
+
+def _check_bulk(case: BulkCase, out: Path, status: int, err: str) -> tuple[str | None, int]:
+    """(problem or None, rows lost) of one finished bulk case."""
+    import pyarrow.parquet as pq
+
+    parts = out.with_name(out.name + ".parts")
+    if status != case.status:
+        return f"exit {status}, expected {case.status}: {_short(err)}", case.rows or 0
+    if case.rows is None:
+        if out.exists() or parts.exists():
+            return "a refused run left files behind", 0
+        return (None if case.says in err else f"message does not say {case.says!r}: {_short(err)}"), 0
+    table = pq.read_table(out)
+    errors = sum(e is not None for e in table.column("error").to_pylist())
+    if table.num_rows != case.rows or errors != case.errors or parts.exists():
+        return f"{table.num_rows} rows, {errors} errors (expected {case.rows}, {case.errors})", max(0, case.rows - table.num_rows)
+    return None, 0
+
+
+def _resume_with_another_input(base: Path) -> Outcome:
+    """A run killed after its first chunk, resumed with a changed input (refused), then with the original."""
+    import signal
+    import subprocess
+
+    import pyarrow.parquet as pq
+
+    lines = [line for line in seed_text().splitlines() * 4 if line.strip()][:200]
+    source = _jsonl(base / "resume.jsonl", [{"id": k, "text": f"[{k}] {line}"} for k, line in enumerate(lines)])
+    out = base / "resume.parquet"
+    args = [sys.executable, "-m", "stance.cli", "classify", str(source), "--out", str(out), "--batch-size", "5",
+            "--jobs", "1", "--quiet"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parts = out.with_name(out.name + ".parts")
+    while not any(parts.glob("part-*")) and proc.poll() is None:
+        time.sleep(0.01)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    original = source.read_bytes()
+    source.write_bytes(original + b'{"id": "late", "text": "Qu\\u00e2n M\\u1ef9"}\n')
+    changed = subprocess.run([*args, "--resume"], env=env, capture_output=True, timeout=600)
+    source.write_bytes(original)
+    again = subprocess.run([*args, "--resume"], env=env, capture_output=True, timeout=600)
+    seconds = time.perf_counter() - start
+    ids = pq.read_table(out).column("id").to_pylist() if out.exists() else []
+    problem = None
+    if changed.returncode != 2 or b"cannot --resume" not in changed.stderr:
+        problem = f"changed input: exit {changed.returncode} {_short(changed.stderr.decode())}"
+    elif again.returncode != 0 or ids != [str(k) for k in range(len(lines))]:
+        problem = f"resume of the original: exit {again.returncode}, {len(ids)} rows"
+    return Outcome("bulk", "killed run resumed with another input", problem is None,
+                   problem or f"refused (inputs[0] differs), then resumed: {len(ids)} rows in order", seconds)
+
+
+def run_bulk(base: Path) -> tuple[list[Outcome], int]:
+    """Every bulk case through ``stance classify --out x.parquet`` (in this process); outcomes and rows lost."""
+    bad = base / "bulk" / "bad.jsonl"
+    bad.parent.mkdir(parents=True, exist_ok=True)
+    bad.write_bytes(b'{"text": "Qu\xc3\xa2n M\xe1\xbb\xb9"}\n{"text": "x"\n\xff\xfe{"text": 1}\n\n{"text": "\\ud800"}\n')
+    outcomes, lost = [], 0
+    for k, case in enumerate(bulk_cases(base / "bulk")):
+        out = base / "bulk" / f"out{k}.parquet"
+        start = time.perf_counter()
+        try:
+            status, err = _cli(["classify", *map(str, case.files), "--out", str(out), "--jobs", "1", "--quiet",
+                                *case.extra])
+        except Exception as e:  # noqa: BLE001
+            outcomes.append(Outcome("bulk", case.name, False, f"CRASH {type(e).__name__}: {_short(str(e))}",
+                                    time.perf_counter() - start, crashed=True))
+            lost += case.rows or 0
+            continue
+        problem, missing = _check_bulk(case, out, status, err)
+        lost += missing
+        detail = problem or (f"{case.rows} rows, {case.errors} with error" if case.rows is not None else
+                             f"refused: {_short(err.strip().splitlines()[-1].replace(str(base / 'bulk'), ''), 70)}")
+        outcomes.append(Outcome("bulk", case.name, problem is None, detail, time.perf_counter() - start))
+    outcomes.append(_resume_with_another_input(base / "bulk"))
+    return outcomes, lost
+
+
 def _short(text: str, width: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -551,6 +709,10 @@ def run(parts: Sequence[str] = DEFAULT_PARTS, *, base: Path | None = None, cases
                 outcomes, injected = run_artefacts(work)
                 report.outcomes += outcomes
                 report.injected_ran += injected
+            if "bulk" in parts:
+                outcomes, lost = run_bulk(work)
+                report.outcomes += outcomes
+                report.rows_lost += lost
             if "big" in parts:
                 report.outcomes += run_big()
         finally:

@@ -19,6 +19,8 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "classify": ".api",
     "classify_batch": ".api",
+    "classify_frame": ".bulk",
+    "classify_corpus": ".bulk",
     "pretrained_model": ".api",
     "Passage": ".api",
     "Result": ".api",

@@ -41,7 +41,7 @@ from .labels import display_order, topic_display_name
 from .text.clean import Cleaner, normalise
 from .text.segment import passages as cut_passages
 
-__all__ = ["Passage", "Result", "classify", "classify_batch", "pretrained_model"]
+__all__ = ["PARALLEL_MIN_TEXTS", "Passage", "Result", "classify", "classify_batch", "pretrained_model"]
 
 
 @dataclass(frozen=True)
@@ -216,18 +216,28 @@ def classify(text: str, *, topic_model: Any = None, stance_model: Any = None) ->
     >>> [p.stance for p in r.passages] == [r.passages[0].stance]
     True
     """
-    return classify_batch([_check_text(text, "classify")], topic_model=topic_model, stance_model=stance_model)[0]
+    return _classify_checked([_check_text(text, "classify")], topic_model, stance_model)[0]
 
 
-def classify_batch(texts: Iterable[str], *, topic_model: Any = None, stance_model: Any = None) -> list[Result]:
+PARALLEL_MIN_TEXTS = 1000
+"""From this many texts on, :func:`classify_batch` uses worker processes (fewer are quicker in this one)."""
+
+
+def classify_batch(
+    texts: Iterable[str], *, topic_model: Any = None, stance_model: Any = None, n_jobs: int | None = None
+) -> list[Result]:
     """Classify many articles at once (faster than calling :func:`classify` in a loop).
 
     Parameters
     ----------
     texts : iterable of str
-        Articles; each must be a non-empty str.
+        Articles; each must be a non-empty str. A pandas Series works (its values are the texts); for a
+        DataFrame use :func:`stance.classify_frame`.
     topic_model, stance_model : estimator, optional
         Models to use instead of the shipped ones.
+    n_jobs : int, optional
+        Worker processes for a large batch (from :data:`PARALLEL_MIN_TEXTS` texts): None or -1 for every core,
+        1 for this process only. Results are the same either way; a smaller batch is always classified here.
 
     Returns
     -------
@@ -237,8 +247,8 @@ def classify_batch(texts: Iterable[str], *, topic_model: Any = None, stance_mode
     Raises
     ------
     TypeError, ValueError
-        As :func:`classify`, naming the position of the offending text; ValueError also for a stance model
-        whose labels lack ``"unrelated"``.
+        As :func:`classify`, naming the position of the offending text; TypeError for a table (DataFrame);
+        ValueError also for a stance model whose labels lack ``"unrelated"``.
 
     Examples
     --------
@@ -248,9 +258,27 @@ def classify_batch(texts: Iterable[str], *, topic_model: Any = None, stance_mode
     """
     if isinstance(texts, str):
         raise TypeError("classify_batch: expected an iterable of str, got a single str; use classify")
+    if hasattr(texts, "columns") and hasattr(texts, "dtypes"):
+        raise TypeError(
+            f"classify_batch: got a table ({type(texts).__module__}.{type(texts).__name__}); iterating it gives "
+            "its column names, not its texts. Use stance.classify_frame(df, text='text') for a table (one row "
+            "per article, other columns kept), or classify_batch(df['text']) for the texts alone"
+        )
+    from .bulk.parallel import resolve_jobs
+
+    jobs = resolve_jobs(n_jobs)
     raw = [_check_text(t, f"classify_batch: text {k}") for k, t in enumerate(texts)]
     if not raw:
         return []
+    if jobs > 1 and len(raw) >= PARALLEL_MIN_TEXTS:
+        from .bulk.parallel import can_fork_workers, classify_parallel
+
+        if can_fork_workers():
+            return classify_parallel(raw, topic_model=topic_model, stance_model=stance_model, n_jobs=jobs)
+    return _classify_checked(raw, topic_model, stance_model)
+
+
+def _classify_checked(raw: list[str], topic_model: Any, stance_model: Any) -> list[Result]:
     topic_cleaner, topic_rest = split_cleaner(topic_model if topic_model is not None else pretrained_model("topic"))
     stance_cleaner, stance_rest = split_cleaner(
         stance_model if stance_model is not None else pretrained_model("stance")

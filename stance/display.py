@@ -17,12 +17,16 @@ Examples
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
-__all__ = ["MISSING", "format_metric", "format_number", "format_with_ci", "scores_line", "shorten"]
+__all__ = ["MISSING", "SNIPPET", "format_metric", "format_number", "format_with_ci", "result_text", "scores_line",
+           "shorten"]
 
 MISSING = "–"
 """What stands for a value that does not exist (an F_avg without pro and anti, an empty bin)."""
+
+SNIPPET = 150
+"""Characters of a passage shown in text output."""
 
 
 def format_number(value: object, digits: int = 4) -> str:
@@ -79,3 +83,47 @@ def scores_line(scores: Mapping[str, float], digits: int = 2) -> str:
 def shorten(text: str, width: int) -> str:
     """``text`` cut to at most ``width`` characters, ending with "…" when cut."""
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def result_text(name: str, result: Any, *, show_passages: bool = False) -> str:
+    """An article's classification for reading (``stance classify``'s text output): topic with the runner-up,
+    stance with its scores, passage counts, evidence and, with ``show_passages``, every passage.
+
+    ``result`` is a :class:`stance.Result`; the block ends with a blank line.
+
+    Examples
+    --------
+    >>> from stance import classify
+    >>> print(result_text("a.txt", classify("Quốc hội Iraq yêu cầu quân Mỹ rút khỏi nước này.")))  # doctest: +ELLIPSIS
+    a.txt
+      topic    Thế giới [The gioi] ...
+      stance   anti       pro ... · anti ... · neutral ... · unrelated ...
+      passages 1: 1 anti
+      evidence
+        [0] anti ...  Quốc hội Iraq yêu cầu quân Mỹ rút khỏi nước này.
+    <BLANKLINE>
+    """
+    from .labels import topic_display_name
+
+    ranked = sorted(result.topic_scores.items(), key=lambda kv: -kv[1])
+    runner_up = f"   (next: {topic_display_name(ranked[1][0])} {ranked[1][1]:.2f})" if len(ranked) > 1 else ""
+    lines = [
+        name,
+        f"  topic    {result.topic_name} [{result.topic}] {ranked[0][1]:.2f}{runner_up}",
+        f"  stance   {result.stance:<9}  {scores_line(result.stance_scores)}",
+    ]
+    counts: dict[str, int] = {}
+    for p in result.passages:
+        counts[p.stance] = counts.get(p.stance, 0) + 1
+    lines.append(f"  passages {len(result.passages)}: "
+                 + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())))
+    if result.evidence:
+        lines.append("  evidence")
+        for p in result.evidence:
+            lines.append(f"    [{p.index}] {p.stance} {p.stance_scores[p.stance]:.2f}  {shorten(p.text, SNIPPET)}")
+    if show_passages:
+        lines.append("  all passages")
+        for p in result.passages:
+            lines.append(f"    [{p.index}] {p.stance:<9} {scores_line(p.stance_scores)}")
+            lines.append(f"        {shorten(p.text, SNIPPET)}")
+    return "\n".join(lines) + "\n"

@@ -1,8 +1,8 @@
 """Files: the one atomic write, the one reader of JSON records, the one conversion to JSON values.
 
-Everything in stance (and in ``benchmarks/``) that writes a file writes it with :func:`atomic_write`,
-reads JSON records with :func:`iter_json_records` / :func:`read_json_records`, and turns results into
-JSON values with :func:`to_jsonable`. Nothing here imports numpy or scikit-learn, so a benchmark worker
+Everything in stance (and in ``benchmarks/``) that writes a file writes it with :func:`atomic_write` (or,
+streaming, :func:`atomic_open`), reads JSON records with :func:`iter_json_records` /
+:func:`read_json_records`, and turns results into JSON values with :func:`to_jsonable`. Nothing here imports numpy or scikit-learn, so a benchmark worker
 can read its corpus without paying for them.
 
 JSON records come in two layouts, told apart by the file name (``.xz`` compression is read for both):
@@ -28,6 +28,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import lzma
@@ -37,12 +38,14 @@ import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Iterator, Mapping
+from typing import Any, BinaryIO, Collection, Iterator, Mapping
 
 __all__ = [
     "JsonRecord",
     "JsonRecordError",
+    "atomic_open",
     "atomic_write",
+    "fsync_folder",
     "iter_json_records",
     "json_layout",
     "read_json_records",
@@ -55,14 +58,74 @@ __all__ = [
 # ------------------------------------------------------------------------------------------- writing
 
 
-def atomic_write(path: str | os.PathLike, data: bytes | str, *, encoding: str = "utf-8") -> Path:
-    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then ``os.replace``.
+@contextlib.contextmanager
+def atomic_open(path: str | os.PathLike) -> Iterator[BinaryIO]:
+    """Write a file atomically as a stream: a temporary file in the same folder, then ``os.replace``.
 
-    A reader sees the old file or the new one, never half of one; a failure (full disk, an interrupt)
-    leaves the old file as it was and no temporary file behind. A process killed outright (SIGKILL,
-    power loss) can leave its temporary file, named ``.<name>.<host>-<pid>-<random>.tmp``: the next
-    write of the same file removes those of processes of this host that no longer run. The folder is
-    created if needed; the file gets mode 0644 (it is meant to be shared).
+    The ``with`` block writes to a binary file object; when it ends without an exception the data is
+    flushed, fsync'd and renamed onto ``path``, and the folder is fsync'd so the rename survives a power
+    loss. A reader sees the old file or the new one, never half of one; a failure (full disk, an
+    interrupt, an exception in the block) leaves the old file as it was and no temporary file behind. A
+    process killed outright (SIGKILL, power loss) can leave its temporary file, named
+    ``.<name>.<host>-<pid>-<random>.tmp``: the next write of the same file removes those of processes of
+    this host that no longer run.
+    The folder is created if needed; the file gets mode 0644 (it is meant to be shared). Use it for
+    output too large to hold in memory; :func:`atomic_write` writes bytes already in memory.
+
+    Parameters
+    ----------
+    path : path-like
+        The file to write.
+
+    Yields
+    ------
+    binary file object
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "rows.jsonl"
+    >>> with atomic_open(p) as f:
+    ...     for k in range(3):
+    ...         _ = f.write(b'{"row": %d}\\n' % k)
+    >>> p.read_text().splitlines()[-1]
+    '{"row": 2}'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(path)
+    tmp = path.parent / f".{path.name}.{_HOST}-{os.getpid()}-{os.urandom(4).hex()}.tmp"
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder: str | os.PathLike) -> None:
+    """Make the entries of ``folder`` (files created, renamed or removed in it) durable; a no-op where
+    folders cannot be opened (Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: str | os.PathLike, data: bytes | str, *, encoding: str = "utf-8") -> Path:
+    """Write ``data`` to ``path`` atomically (:func:`atomic_open`): the old file or the new one, never half.
 
     Parameters
     ----------
@@ -84,24 +147,10 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, *, encoding: str = 
     >>> p.read_text(encoding="utf-8"), sorted(q.name for q in p.parent.iterdir())
     ('Hà Nội', ['x.txt'])
     """
-    path = Path(path)
     payload = data.encode(encoding) if isinstance(data, str) else bytes(data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(path)
-    tmp = path.parent / f".{path.name}.{_HOST}-{os.getpid()}-{os.urandom(4).hex()}.tmp"
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(payload)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
-    return path
+    with atomic_open(path) as f:
+        f.write(payload)
+    return Path(path)
 
 
 _HOST = re.sub(r"[^A-Za-z0-9_]", "_", socket.gethostname()) or "host"
@@ -138,20 +187,6 @@ def _running(pid: int) -> bool:
     except OSError:  # EPERM: it runs, as another user
         return True
     return True
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make a rename in ``folder`` durable (best effort: not every system can open a folder)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 def sha256_file(path: str | os.PathLike) -> str:

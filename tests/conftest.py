@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import lzma
 import os
 from pathlib import Path
 from typing import Callable
@@ -29,3 +31,19 @@ def shared_data() -> Callable[..., Path]:
         return p
 
     return path
+
+
+@pytest.fixture(scope="session")
+def baomoi_jsonl(shared_data, tmp_path_factory) -> Callable[[int], Path]:
+    """``baomoi_jsonl(n)``: a JSON Lines file of the first ``n`` baomoi articles (``id``, ``text``), as stored."""
+    source = shared_data("baomoi", "docs.jsonl.xz")
+    folder = tmp_path_factory.mktemp("baomoi")
+
+    def make(n: int) -> Path:
+        path = folder / f"baomoi-{n}.jsonl"
+        if not path.exists():
+            with lzma.open(source, "rb") as f:
+                path.write_bytes(b"".join(itertools.islice(f, n)))
+        return path
+
+    return make

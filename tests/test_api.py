@@ -161,3 +161,27 @@ def test_record_is_the_results_table_row(seed_results):
     assert [p["text"] for p in row["passages"]] == [p.text for p in r.passages]
     assert "passages" not in r.to_record()
     json.dumps(row, ensure_ascii=False)  # plain JSON types only
+
+
+# ------------------------------------------------------------------------------------- tables and processes
+
+
+def test_classify_batch_refuses_a_dataframe_naming_classify_frame_and_takes_a_series():
+    import pandas as pd
+
+    df = pd.DataFrame({"text": [p.read_text(encoding="utf-8") for p in SEEDS[:2]]})
+    with pytest.raises(TypeError, match=r"classify_frame\(df, text='text'\)"):
+        classify_batch(df)
+    assert classify_batch(df["text"]) == classify_batch(list(df["text"]))
+
+
+def test_classify_batch_on_two_processes_gives_the_same_results(shared_data):
+    from stance.api import PARALLEL_MIN_TEXTS
+
+    with open(shared_data("stance", "train.jsonl"), encoding="utf-8") as f:
+        texts = [json.loads(line)["text"] for _, line in zip(range(PARALLEL_MIN_TEXTS + 200), f)]
+    assert len(texts) == PARALLEL_MIN_TEXTS + 200
+    one = classify_batch(texts, n_jobs=1)
+    assert classify_batch(texts, n_jobs=2) == one
+    with pytest.raises(ValueError, match="n_jobs must be a non-zero int"):
+        classify_batch(texts, n_jobs=0)

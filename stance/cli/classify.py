@@ -1,98 +1,92 @@
-"""``stance classify``: topic and stance of articles, with evidence passages."""
+"""``stance classify``: topic and stance of articles (files, folders, tables), with evidence passages.
+
+Thin over :mod:`stance.bulk`: without ``--out`` the rows go to standard output as text blocks or JSON Lines;
+with ``--out`` they go to a results table (``.jsonl``, ``.csv``, ``.parquet``), committed chunk by chunk so
+that ``--resume`` continues a run that was killed, and standard output gets a one-line summary.
+"""
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
-from ..labels import topic_display_name
-from ..display import scores_line, shorten
-from .common import SNIPPET, add_model_options, load_models
+from .common import add_model_options, load_models
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "topic and stance of articles, with evidence passages"
-
-
-def _print_result(path: str, result, out: TextIO, *, show_passages: bool) -> None:
-    ranked = sorted(result.topic_scores.items(), key=lambda kv: -kv[1])
-    runner_up = f"   (next: {topic_display_name(ranked[1][0])} {ranked[1][1]:.2f})" if len(ranked) > 1 else ""
-    print(path, file=out)
-    print(f"  topic    {result.topic_name} [{result.topic}] {ranked[0][1]:.2f}{runner_up}", file=out)
-    print(f"  stance   {result.stance:<9}  {scores_line(result.stance_scores)}", file=out)
-    counts: dict[str, int] = {}
-    for p in result.passages:
-        counts[p.stance] = counts.get(p.stance, 0) + 1
-    print(
-        f"  passages {len(result.passages)}: " + ", ".join(f"{n} {k}" for k, n in sorted(counts.items())),
-        file=out,
-    )
-    if result.evidence:
-        print("  evidence", file=out)
-        for p in result.evidence:
-            print(f"    [{p.index}] {p.stance} {p.stance_scores[p.stance]:.2f}  {shorten(p.text, SNIPPET)}", file=out)
-    if show_passages:
-        print("  all passages", file=out)
-        for p in result.passages:
-            print(f"    [{p.index}] {p.stance:<9} {scores_line(p.stance_scores)}", file=out)
-            print(f"        {shorten(p.text, SNIPPET)}", file=out)
-    print(file=out)
+HELP = "topic and stance of articles (files, folders, tables), with evidence passages"
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", help="text files or folders (folders: every *.txt, recursively)")
-    p.add_argument("--format", choices=("text", "jsonl"), default="text", help="output format (default text)")
-    p.add_argument("--passages", action="store_true", help="text format: also list every passage")
+    from ..bulk.sources import FORMATS
+
+    p.add_argument("paths", nargs="+", help="documents (.txt, .html; folders: recursively), tables with one "
+                   "article per row (.jsonl[.xz], .csv, .tsv, .parquet), or - for standard input")
+    p.add_argument("--out", default=None, metavar="PATH",
+                   help="write a results table here (.jsonl, .csv or .parquet, from the suffix); resumable")
+    p.add_argument("--format", choices=("text", "jsonl"), default="text",
+                   help="standard output's format when there is no --out (default text)")
+    p.add_argument("--passages", action="store_true", help="also every passage with its label and probabilities")
+    p.add_argument("--text-field", default="text", help="tables: the column holding the text (default text)")
+    p.add_argument("--id-field", default="id", help="tables: the column holding the id (default id; the row "
+                   "number where there is none)")
+    p.add_argument("--input-format", choices=FORMATS, default=None,
+                   help="read every input (and -) as this format instead of guessing from its name")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="worker processes (default: every core; 1: this process only)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="run on a Dask cluster: its scheduler's address (tcp://host:8786), or 'local' to start "
+                   "one here with --jobs workers")
+    p.add_argument("--resume", action="store_true",
+                   help="continue the interrupted run writing --out (same inputs and options)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
     add_model_options(p)
-    p.add_argument("--batch-size", type=int, default=256, help="documents classified together (default 256)")
+    p.add_argument("--batch-size", type=int, default=256,
+                   help="articles per chunk: classified together, committed together (default 256)")
+
+
+class _Utf8Writer:
+    """A binary ``write`` over a text stream that has no binary buffer (a replaced ``sys.stdout``)."""
+
+    def __init__(self, text: TextIO) -> None:
+        self.text = text
+
+    def write(self, data: bytes) -> int:
+        return self.text.write(data.decode("utf-8"))
+
+    def flush(self) -> None:
+        self.text.flush()
+
+
+def _binary_stdout() -> BinaryIO | _Utf8Writer:
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    return buffer if buffer is not None else _Utf8Writer(sys.stdout)
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..api import classify_batch
-    from ..text.io import iter_documents
+    from ..bulk.runner import classify_corpus, classify_stream
 
-    topic_model, stance_model = load_models(args)
-    failures = 0
-    batch: list = []
-
-    def flush() -> None:
-        nonlocal failures
-        good = [r for r in batch if r.error is None]
-        results = {}
-        if good:
-            try:
-                for r, res in zip(good, classify_batch([r.text for r in good], topic_model=topic_model, stance_model=stance_model)):
-                    results[r.path] = res
-            except (TypeError, ValueError):
-                for r in good:  # find the culprit one by one; the rest still get results
-                    try:
-                        results[r.path] = classify_batch([r.text], topic_model=topic_model, stance_model=stance_model)[0]
-                    except (TypeError, ValueError) as e:
-                        results[r.path] = e
-        for r in batch:
-            res = results.get(r.path) if r.error is None else None
-            error = r.error if r.error is not None else (str(res) if isinstance(res, Exception) else None)
-            if error is not None:
-                failures += 1
-            if args.format == "jsonl":
-                row = {"path": r.path, "error": error}
-                if error is None:
-                    row.update(res.to_dict())
-                print(json.dumps(row, ensure_ascii=False), flush=False)
-            elif error is not None:
-                print(f"{r.path}\n  error    {error}\n", file=sys.stdout)
-            else:
-                _print_result(r.path, res, sys.stdout, show_passages=args.passages)
-        batch.clear()
-
-    for record in iter_documents(args.paths):
-        batch.append(record)
-        if len(batch) >= max(1, args.batch_size):
-            flush()
-    flush()
-    sys.stdout.flush()
-    if failures:
-        print(f"stance classify: {failures} document(s) could not be classified (see 'error')", file=sys.stderr)
-    return 1 if failures else 0
+    if args.resume and not args.out:
+        print("stance classify: --resume needs --out (only a results table can be resumed)", file=sys.stderr)
+        return 2
+    topic_model, stance_model = load_models(args, shipped=False)
+    common = dict(text_field=args.text_field, id_field=args.id_field, input_format=args.input_format,
+                  passages=args.passages, batch_size=args.batch_size, n_jobs=args.jobs, scheduler=args.scheduler,
+                  progress=False if args.quiet else None, topic_model=topic_model, stance_model=stance_model)
+    try:
+        if args.out:
+            summary = classify_corpus(args.paths, args.out, resume=args.resume, **common)
+            print(summary)
+        else:
+            encoding = "path-jsonl" if args.format == "jsonl" else ("text+passages" if args.passages else "text")
+            summary = classify_stream(args.paths, _binary_stdout(), encoding=encoding, **common)
+    except KeyboardInterrupt:
+        if args.out:
+            print(f"stance classify: interrupted; the chunks done are kept in {args.out}.parts: run the same "
+                  "command with --resume to continue", file=sys.stderr)
+        return 130
+    if summary.errors:
+        print(f"stance classify: {summary.errors} document(s) could not be classified (see 'error')", file=sys.stderr)
+    return 1 if summary.errors else 0

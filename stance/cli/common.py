@@ -17,10 +17,9 @@ import argparse
 from pathlib import Path
 from typing import Any, Sequence
 
-__all__ = ["SNIPPET", "add_model_options", "add_trusted_option", "load_model", "load_models", "model_role"]
+from ..display import SNIPPET
 
-SNIPPET = 150
-"""Characters of a passage shown in text output."""
+__all__ = ["SNIPPET", "add_model_options", "add_trusted_option", "load_model", "load_models", "model_role"]
 
 _TRUSTED_HELP = ("allow model files that can run code when loaded (pickles: .joblib models of stance < 0.2, or "
                  "types outside stance's list); models saved by `stance train` never need it")
@@ -72,14 +71,15 @@ def load_model(path: Path, *, option: str, role: str, trusted: bool, explainable
     return model
 
 
-def load_models(args: argparse.Namespace, *, explainable: bool = False) -> tuple[Any, Any]:
-    """``(topic model, stance model)``: the files the options name, the shipped models for those not given."""
+def load_models(args: argparse.Namespace, *, explainable: bool = False, shipped: bool = True) -> tuple[Any, Any]:
+    """``(topic model, stance model)``: the files the options name, and for those not given the shipped models
+    (or None with ``shipped=False``: the library then loads them where they are needed, once)."""
     from ..api import pretrained_model
 
     def one(role: str) -> Any:
         path = getattr(args, f"{role}_model")
         if path is None:
-            return pretrained_model(role)
+            return pretrained_model(role) if shipped else None
         return load_model(path, option=f"--{role}-model", role=role, trusted=args.trusted, explainable=explainable)
 
     return one("topic"), one("stance")

@@ -32,6 +32,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("jsonl", "csv", "tsv", "folder"), default=None)
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the 95%% intervals")
     add_trusted_option(p)
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -45,15 +46,17 @@ def run(args: argparse.Namespace) -> int:
     groups = data.groups(args.group_field) if args.group_field else None
     meta = list(data.meta) if args.by else None
     stance_task = {"pro", "anti"} <= set(labels)
+    progress = False if args.quiet else None
     if args.cv:
         from ..estimators.pipeline import final_estimator
         from ..training.configs import own_data_model, stance_model, topic_model
 
         model = {"topic": topic_model, "stance": stance_model, None: own_data_model}[args.task]()
         result = cross_validate(model, texts, labels, groups=groups, n_splits=args.cv, stance=stance_task,
-                                   n_bootstrap=args.bootstrap, meta=meta, by=args.by)
+                                   n_bootstrap=args.bootstrap, meta=meta, by=args.by, progress=progress)
         if args.learning_curve:
-            result["learning_curve"] = learning_curve(model, texts, labels, groups=groups, n_splits=args.cv)
+            result["learning_curve"] = learning_curve(model, texts, labels, groups=groups, n_splits=args.cv,
+                                                      progress=progress)
         m = result["metrics"]
         what = f"{args.cv}-fold {'grouped ' if groups else ''}CV of {type(final_estimator(model)).__name__} on {args.data.name}"
     else:
@@ -69,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
             model = pretrained_model(args.task)
         result = evaluate(model, texts, labels, meta=meta, by=args.by, stance=stance_task,
-                             n_bootstrap=args.bootstrap, bootstrap_groups=groups)
+                             n_bootstrap=args.bootstrap, bootstrap_groups=groups, progress=progress)
         m = result
         what = f"{Path(args.model).name if args.model else 'shipped ' + args.task + ' model'} on {args.data.name}"
     _print_metrics(what, m, len(labels))

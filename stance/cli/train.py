@@ -33,6 +33,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--group-field", default=None, help="field grouping related texts (e.g. doc_id) for CV")
     p.add_argument("--cv-folds", type=int, default=5)
     p.add_argument("--allow-duplicates", action="store_true", help="warn about repeated texts instead of failing")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
 def _usage(out: Path, manifest: Mapping) -> list[str]:
@@ -61,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
         if args.task not in ("topic", "stance"):
             print("stance train: give DATA, or --task topic|stance to rebuild a default model", file=sys.stderr)
             return 2
-        manifest = train_default(args.task, data_dir=args.data_dir or DEFAULT_DATA_DIR, out=args.out)
+        manifest = train_default(args.task, data_dir=args.data_dir or DEFAULT_DATA_DIR, out=args.out,
+                                 progress=False if args.quiet else None)
         out = args.out or Path("stance/pretrained") / f"{args.task}{SUFFIX}"
     else:
         if args.out is None:
@@ -77,6 +79,7 @@ def run(args: argparse.Namespace) -> int:
             group_field=args.group_field,
             cv_folds=args.cv_folds,
             allow_duplicates=args.allow_duplicates,
+            progress=False if args.quiet else None,
         )
         out = args.out
     m = manifest["metrics"]

@@ -252,10 +252,25 @@ def _log_loss(y_true: list, proba: np.ndarray | None, classes: Sequence | None) 
     return float(log_loss(y_true, clipped, labels=as_list(classes)))
 
 
-def _predict(model: object, texts: list[str]) -> tuple[list, np.ndarray | None, list | None]:
-    y_pred = as_list(np.asarray(model.predict(texts), dtype=object))  # type: ignore[attr-defined]
-    if hasattr(model, "predict_proba") and hasattr(model, "classes_"):
-        return y_pred, np.asarray(model.predict_proba(texts), dtype=float), as_list(model.classes_)
+_PREDICT_CHUNK = 2000  # texts predicted at once by evaluate (the progress bar moves chunk by chunk)
+
+
+def _predict(model: object, texts: list[str], progress: bool | None = None) -> tuple[list, np.ndarray | None, list | None]:
+    from ..progress import progress_bar
+
+    with_proba = hasattr(model, "predict_proba") and hasattr(model, "classes_")
+    y_pred: list = []
+    probas = []
+    with progress_bar(len(texts), desc="predict", unit="text", enabled=progress) as bar:
+        for start in range(0, len(texts), _PREDICT_CHUNK):
+            chunk = texts[start : start + _PREDICT_CHUNK]
+            y_pred += as_list(np.asarray(model.predict(chunk), dtype=object))  # type: ignore[attr-defined]
+            if with_proba:
+                probas.append(np.asarray(model.predict_proba(chunk), dtype=float))  # type: ignore[attr-defined]
+            bar.update(len(chunk))
+    if with_proba:
+        proba = np.concatenate(probas) if probas else np.zeros((0, len(as_list(model.classes_))))  # type: ignore[attr-defined]
+        return y_pred, proba, as_list(model.classes_)  # type: ignore[attr-defined]
     return y_pred, None, None
 
 
@@ -270,6 +285,7 @@ def evaluate(
     n_bootstrap: int = 1000,
     random_state: int = 0,
     bootstrap_groups: Sequence[Hashable] | None = None,
+    progress: bool | None = None,
 ) -> dict:
     """Predict ``texts`` with a fitted model and score against ``labels`` (see :func:`metrics`).
 
@@ -287,6 +303,8 @@ def evaluate(
         Field of ``meta`` to break scores down by.
     stance, n_bootstrap, random_state, bootstrap_groups
         As in :func:`metrics`.
+    progress : bool, optional
+        A progress bar while predicting; by default when standard error is a terminal.
 
     Returns
     -------
@@ -305,7 +323,7 @@ def evaluate(
     """
     texts = list(texts)
     start = time.perf_counter()
-    y_pred, proba, classes = _predict(model, texts)
+    y_pred, proba, classes = _predict(model, texts, progress)
     seconds = time.perf_counter() - start
     result = metrics(
         as_list(labels), y_pred, proba, classes, stance=stance, n_bootstrap=n_bootstrap,

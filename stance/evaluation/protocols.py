@@ -26,6 +26,7 @@ from sklearn.base import clone
 from ..estimators.pipeline import fit_with_groups
 from ..estimators.splits import check_groups, stratified_folds
 from ..files import to_jsonable
+from ..progress import progress_bar
 from .metrics import label_order, metrics
 from .stats import (
     METRICS,
@@ -89,7 +90,8 @@ def _summary(folds: list[dict]) -> dict:
 
 
 def _run_cv(
-    model: object, texts: Sequence[str], labels: Sequence, groups: np.ndarray | None, splits: list, classes: list
+    model: object, texts: Sequence[str], labels: Sequence, groups: np.ndarray | None, splits: list, classes: list,
+    progress: bool | None = None,
 ) -> tuple[list, np.ndarray | None, list[int], list[dict]]:
     x = np.asarray(list(texts), dtype=object)
     y = np.asarray(as_list(labels), dtype=object)
@@ -97,8 +99,10 @@ def _run_cv(
     oof_proba = None
     fold_of = [-1] * len(y)
     folds = []
+    bar = progress_bar(len(splits), desc="cross-validation", unit="fold", enabled=progress)
     for k, (train, test) in enumerate(splits):
         y_pred, proba, info = _fit_score_fold(model, x, y, groups, train, test, classes)
+        bar.update()
         for i, pred in zip(test, y_pred):
             oof_pred[i] = pred
             fold_of[i] = k
@@ -108,6 +112,7 @@ def _run_cv(
         y_test = y[test].tolist()
         scores = _fold_scores(y_test, y_pred, label_order(y_test, y_pred, classes))
         folds.append({"fold": k, **info, **scores})
+    bar.close()
     return oof_pred, oof_proba, fold_of, folds
 
 
@@ -123,6 +128,7 @@ def cross_validate(
     n_bootstrap: int = 1000,
     meta: Sequence[Mapping] | None = None,
     by: str | None = None,
+    progress: bool | None = None,
 ) -> dict:
     """Stratified k-fold cross-validation (grouped when ``groups`` is given), with out-of-fold predictions.
 
@@ -146,6 +152,8 @@ def cross_validate(
         As in :func:`metrics`.
     meta, by
         Metadata per text and the field to break the pooled scores down by.
+    progress : bool, optional
+        A progress bar over the folds; by default when standard error is a terminal.
 
     Returns
     -------
@@ -172,16 +180,17 @@ def cross_validate(
     check_lengths(texts=texts, labels=labels)
     splits = stratified_folds(labels, groups, n_splits=n_splits, random_state=random_state)
     return _cross_validate_on(model, texts, labels, splits, groups=groups, random_state=random_state,
-                              stance=stance, n_bootstrap=n_bootstrap, meta=meta, by=by)
+                              stance=stance, n_bootstrap=n_bootstrap, meta=meta, by=by, progress=progress)
 
 
 def _cross_validate_on(
     model: object, texts: list[str], labels: list, splits: list, *, groups: Sequence[Hashable] | None,
     random_state: int, stance: bool, n_bootstrap: int, meta: Sequence[Mapping] | None, by: str | None,
+    progress: bool | None = None,
 ) -> dict:
     classes = sorted(set(labels), key=str)
     g = None if groups is None else check_groups(groups, len(labels))
-    oof_pred, oof_proba, fold_of, folds = _run_cv(model, texts, labels, g, splits, classes)
+    oof_pred, oof_proba, fold_of, folds = _run_cv(model, texts, labels, g, splits, classes, progress)
     pooled = metrics(
         labels, oof_pred, oof_proba, classes if oof_proba is not None else None, stance=stance,
         n_bootstrap=n_bootstrap, random_state=random_state, groups_meta=meta, by=by,
@@ -234,6 +243,7 @@ def learning_curve(
     fractions: Sequence[float] = (0.1, 0.25, 0.5, 1.0),
     n_splits: int = 5,
     random_state: int = 0,
+    progress: bool | None = None,
 ) -> list[dict]:
     """Cross-validated scores when training on growing fractions of each training fold.
 
@@ -248,6 +258,8 @@ def learning_curve(
     fractions : sequence of float
         Fractions of the training folds, each in (0, 1].
     n_splits, random_state : int
+    progress : bool, optional
+        A progress bar over the fits; by default when standard error is a terminal.
 
     Returns
     -------
@@ -279,11 +291,13 @@ def learning_curve(
     classes = sorted(set(labels), key=str)
     rng = np.random.default_rng(random_state)
     curve = []
+    bar = progress_bar(len(fractions) * len(splits), desc="learning curve", unit="fit", enabled=progress)
     for fraction in fractions:
         folds = []
         for k, (train, test) in enumerate(splits):
             part = _subsample(train, y, g, float(fraction), rng)
             y_pred, _, info = _fit_score_fold(model, x, y, g, part, test, classes)
+            bar.update()
             y_test = y[test].tolist()
             folds.append({"fold": k, "n_train": info["n_train"],
                           **_fold_scores(y_test, y_pred, label_order(y_test, y_pred, classes))})
@@ -295,13 +309,14 @@ def learning_curve(
             "macro_f1_std": None if summary["macro_f1"] is None else summary["macro_f1"]["std"],
             "folds": folds,
         })
+    bar.close()
     return curve
 
 
 def compare(
     model_a: object, model_b: object, texts: Sequence[str], labels: Sequence, *, metric: str = "macro_f1",
     names: tuple[str, str] = ("a", "b"), groups: Sequence[Hashable] | None = None, n_splits: int = 5,
-    random_state: int = 0, n_bootstrap: int = 2000, stance: bool = False,
+    random_state: int = 0, n_bootstrap: int = 2000, stance: bool = False, progress: bool | None = None,
 ) -> dict:
     """Cross-validate two models on the same folds and test the difference.
 
@@ -316,7 +331,7 @@ def compare(
     metric : {"accuracy", "macro_f1", "f_avg"}
     names : (str, str)
         Display names of the two models.
-    groups, n_splits, random_state, stance
+    groups, n_splits, random_state, stance, progress
         As in :func:`cross_validate`.
     n_bootstrap : int
         Resamples for the paired bootstrap (the per-model intervals use 1000).
@@ -345,7 +360,7 @@ def compare(
     check_metric(metric, sorted(set(labels), key=str))
     splits = stratified_folds(labels, groups, n_splits=n_splits, random_state=random_state)
     common = {"groups": groups, "random_state": random_state, "stance": stance, "n_bootstrap": 1000,
-              "meta": None, "by": None}
+              "meta": None, "by": None, "progress": progress}
     cv_a = _cross_validate_on(model_a, texts, labels, splits, **common)
     cv_b = _cross_validate_on(model_b, texts, labels, splits, **common)
     pred_a, pred_b = cv_a["predictions"]["y_pred"], cv_b["predictions"]["y_pred"]

@@ -118,7 +118,7 @@ def read_document(path: str | os.PathLike[str]) -> str:
 
 
 def iter_documents(
-    paths: Iterable[str | os.PathLike[str]], *, pattern: str = "*.txt"
+    paths: Iterable[str | os.PathLike[str]], *, pattern: str | tuple[str, ...] = "*.txt", case_sensitive: bool = True
 ) -> Iterator[DocumentRecord]:
     """Read many files lazily, one record per file, never raising per file.
 
@@ -135,9 +135,12 @@ def iter_documents(
     ----------
     paths : iterable of str or os.PathLike
         Files and directories.
-    pattern : str, default "*.txt"
-        Shell-style pattern for file names inside directories (case-sensitive
-        on POSIX, as :func:`fnmatch.fnmatch`).
+    pattern : str or tuple of str, default "*.txt"
+        Shell-style pattern (or patterns: any of them) for file names inside
+        directories.
+    case_sensitive : bool, default True
+        Match names case-sensitively (``False``: ``*.html`` also takes
+        ``PAGE.HTML``).
 
     Yields
     ------
@@ -175,12 +178,17 @@ def iter_documents(
     for path in paths:
         name = _display(path)
         if os.path.isdir(name):
-            yield from _walk(name, pattern, set())
+            patterns = (pattern,) if isinstance(pattern, str) else tuple(pattern)
+            if not case_sensitive:
+                patterns = tuple(p.lower() for p in patterns)
+            yield from _walk(name, patterns, case_sensitive, set())
         else:
             yield _record(name)
 
 
-def _walk(folder: str, pattern: str, ancestors: set[tuple[int, int]]) -> Iterator[DocumentRecord]:
+def _walk(
+    folder: str, patterns: tuple[str, ...], case_sensitive: bool, ancestors: set[tuple[int, int]]
+) -> Iterator[DocumentRecord]:
     """Yield records for ``folder`` recursively; ``ancestors`` guards against link cycles."""
     try:
         info = os.stat(folder)
@@ -203,8 +211,8 @@ def _walk(folder: str, pattern: str, ancestors: set[tuple[int, int]]) -> Iterato
         except OSError:
             is_dir = False
         if is_dir:
-            yield from _walk(entry.path, pattern, ancestors)
-        elif fnmatch.fnmatch(entry.name, pattern):
+            yield from _walk(entry.path, patterns, case_sensitive, ancestors)
+        elif any(fnmatch.fnmatchcase(entry.name if case_sensitive else entry.name.lower(), p) for p in patterns):
             yield _record(entry.path)
 
 

@@ -34,6 +34,7 @@ from ..persist import SUFFIX, check_outputs, save
 from .card import write_model_card
 from ..estimators.pipeline import fit_with_groups
 from ..files import sha256_of
+from ..progress import progress_bar
 from .configs import DEFAULT_DATA_DIR, DEFAULT_TASKS, own_data_model
 from .data import read_labelled
 from .labelled import LabelledData
@@ -51,16 +52,20 @@ def _fit_and_save(
     cv_folds: int,
     data_files: Mapping[str, str],
     description: str,
+    progress: bool | None = None,
 ) -> dict[str, Any]:
     texts, labels = list(data.texts), list(data.labels)
     groups = data.groups(groups_field) if groups_field else None
     t0 = time.perf_counter()
     cv = cross_validate(
-        model, texts, labels, groups=groups, n_splits=cv_folds, stance=task == "stance", n_bootstrap=200
+        model, texts, labels, groups=groups, n_splits=cv_folds, stance=task == "stance", n_bootstrap=200,
+        progress=progress,
     )
     cv_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
-    fit_with_groups(model, texts, labels, groups)
+    with progress_bar(1, desc=f"fit on all {len(texts):,} examples", unit="fit", enabled=progress) as bar:
+        fit_with_groups(model, texts, labels, groups)
+        bar.update()
     fit_seconds = time.perf_counter() - t0
     m = cv["metrics"]
     metrics = {
@@ -87,7 +92,8 @@ def _fit_and_save(
 
 
 def train_default(
-    task: str, *, data_dir: str | os.PathLike = DEFAULT_DATA_DIR, out: str | os.PathLike | None = None
+    task: str, *, data_dir: str | os.PathLike = DEFAULT_DATA_DIR, out: str | os.PathLike | None = None,
+    progress: bool | None = None,
 ) -> dict[str, Any]:
     """Rebuild a default model from ``data_dir`` and write it (with manifest and card) to ``out``.
 
@@ -99,6 +105,8 @@ def train_default(
         The shared data folder (``../shared/data`` from the project root).
     out : path-like, optional
         Where to write; default ``stance/pretrained/<task>.stance`` under the current directory.
+    progress : bool, optional
+        Progress bars (cross-validation folds, the final fit); by default when standard error is a terminal.
 
     Returns
     -------
@@ -124,6 +132,7 @@ def train_default(
         cv_folds=spec["cv_folds"],
         data_files={spec["data"]: sha256_of(path)},
         description=spec["description"],
+        progress=progress,
     )
 
 
@@ -142,6 +151,7 @@ def train(
     min_df: int = 2,
     C: float = 0.5,
     class_weight: str | None = "balanced",
+    progress: bool | None = None,
 ) -> dict[str, Any]:
     """Train a :class:`~stance.estimators.text_classifier.TextClassifier`, behind a
     :class:`~stance.text.clean.Cleaner`, on your own labelled data.
@@ -174,6 +184,8 @@ def train(
     ngram_range, min_df, C, class_weight
         Passed to :class:`~stance.estimators.text_classifier.TextClassifier`, which also tunes its decision weights for
         macro-F1 (``tune_decision=True``).
+    progress : bool, optional
+        Progress bars (cross-validation folds, the final fit); by default when standard error is a terminal.
 
     Returns
     -------
@@ -196,4 +208,5 @@ def train(
         cv_folds=cv_folds,
         data_files=files,
         description=f"user data from {path.name}",
+        progress=progress,
     )
