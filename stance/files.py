@@ -34,14 +34,17 @@ import lzma
 import math
 import os
 import re
+import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Collection, Iterator, Mapping
+from typing import Any, Callable, Collection, Iterator, Mapping
 
 __all__ = [
     "JsonRecord",
     "JsonRecordError",
+    "atomic_folder",
     "atomic_write",
     "iter_json_records",
     "json_layout",
@@ -97,6 +100,75 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, *, encoding: str = 
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+@contextmanager
+def atomic_folder(path: str | os.PathLike, *, replaceable: Callable[[str], bool]) -> Iterator[Path]:
+    """Build a folder under a temporary name beside ``path``; it takes the place of ``path`` when the block ends.
+
+    A reader sees the old folder or the new one, never half of one: the files are written into a temporary
+    folder in the same parent (fill it with :func:`atomic_write`), which is renamed to ``path`` when the
+    ``with`` block ends without an exception; on an exception it is removed and ``path`` is left as it was.
+    An existing ``path`` is replaced only when every name in it is ``replaceable`` (the files a previous
+    run of the same writer made), so a mistyped output folder never costs a user their files.
+
+    Parameters
+    ----------
+    path : path-like
+        The folder to create or replace.
+    replaceable : callable
+        ``name -> bool``: whether an entry of an existing ``path`` may be thrown away.
+
+    Yields
+    ------
+    Path
+        The temporary folder to fill.
+
+    Raises
+    ------
+    ValueError
+        ``path`` exists and is not a folder, or holds entries that are not ``replaceable`` (named).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
+    >>> with atomic_folder(out, replaceable=lambda name: name == "index.html") as tmp:
+    ...     _ = atomic_write(tmp / "index.html", "<p>1</p>")
+    >>> sorted(p.name for p in out.parent.iterdir()), (out / "index.html").read_text()
+    (['report'], '<p>1</p>')
+    >>> _ = atomic_write(out / "notes.txt", "mine")
+    >>> with atomic_folder(out, replaceable=lambda name: name == "index.html") as tmp:
+    ...     pass
+    Traceback (most recent call last):
+    ...
+    ValueError: ...report' holds files it would lose (notes.txt); choose a new or empty folder
+    """
+    path = Path(path)
+    if path.exists():
+        if not path.is_dir():
+            raise ValueError(f"{str(path)!r} exists and is not a folder")
+        foreign = sorted(p.name for p in path.iterdir() if not replaceable(p.name))
+        if foreign:
+            raise ValueError(
+                f"{str(path)!r} holds files it would lose ({', '.join(foreign[:5])}); choose a new or empty folder"
+            )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)  # mkdtemp creates 0700
+        if path.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=path.parent))
+            os.rmdir(old)
+            os.replace(path, old)
+            os.replace(tmp, path)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def sha256_file(path: str | os.PathLike) -> str:
