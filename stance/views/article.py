@@ -197,7 +197,8 @@ def _body_with_trace(result: Result, trace: list[Line], rank: dict[int, int]) ->
     notes = _step_notes()
     parts: list[str] = []
     removed: list[Line] = []
-    todo = list(result.passages)
+    todo = result.passages
+    at = 0  # the next passage to place
     for line in trace:
         if line.kept is None:
             removed.append(line)
@@ -206,15 +207,16 @@ def _body_with_trace(result: Result, trace: list[Line], rank: dict[int, int]) ->
             parts.append(_removed_html(removed, notes))
             removed = []
         pieces = cut_passages(line.kept)
-        if [p.text for p in todo[: len(pieces)]] != pieces:
+        mine = todo[at : at + len(pieces)]
+        if [p.text for p in mine] != pieces:
             return None
-        parts.extend(_passage_html(p, rank, len(rank)) for p in todo[: len(pieces)])
-        todo = todo[len(pieces):]
+        parts.extend(_passage_html(p, rank, len(rank)) for p in mine)
+        at += len(pieces)
         if line.steps:
             parts.append(_cut_html(line, notes))
     if removed:
         parts.append(_removed_html(removed, notes))
-    return None if todo else "".join(parts)
+    return None if at < len(todo) else "".join(parts)
 
 
 def _summary(result: Result, trace: list[Line] | None) -> str:

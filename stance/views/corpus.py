@@ -90,6 +90,8 @@ def _field_section(field: str, field_summary: dict, summary: dict) -> str:
     groups = field_summary["groups"]
     few = sum(1 for g in groups if g["too_few"])
     by = "month" if field_summary["kind"] == "month" else "value"
+    if not groups:
+        return f"<h2>By {esc(field)}</h2><p>No classified article to group.</p>"
     parts = [f"<h2>By {esc(field)}</h2>",
              f'<p class="meta">{len(groups):,} groups (by {by}); {few} with fewer than {min_group} articles.</p>']
     if few:
@@ -157,18 +159,18 @@ def report_page(summary: dict, *, title: str) -> str:
         "Every share comes with its count and a 95% Wilson interval; groups with fewer than "
         f"{summary['min_group']} articles are marked <i>few</i>: too few to read anything into.</p>"
     )
-    overall_html = (
-        "<h2>The whole table</h2>"
-        + table(["stance", "articles · share [95% interval]"], stance_rows, numeric=[1])
-        + f'<img alt="topic mix" src="{topics_png(overall, summary["topics"], summary["topic_names"])}">'
-    )
+    overall_html = "<h2>The whole table</h2>" + table(["stance", "articles · share [95% interval]"], stance_rows,
+                                                      numeric=[1])
+    confidence = ""
+    if summary["classified"]:
+        overall_html += f'<img alt="topic mix" src="{topics_png(overall, summary["topics"], summary["topic_names"])}">'
+        confidence = (
+            "<h2>How sure the model was</h2>"
+            f'<img alt="confidence histograms" src="{confidence_png(summary["confidence"], labels)}">'
+            '<p class="meta">Left: the probability of each article\'s stance label, stacked by label. '
+            "Right: the probability of its topic. Probabilities are calibrated on held-out data.</p>"
+        )
     fields = "".join(_field_section(f, summary["by"][f], summary) for f in by)
-    confidence = (
-        "<h2>How sure the model was</h2>"
-        f'<img alt="confidence histograms" src="{confidence_png(summary["confidence"], labels)}">'
-        '<p class="meta">Left: the probability of each article\'s stance label, stacked by label. '
-        "Right: the probability of its topic. Probabilities are calibrated on held-out data.</p>"
-    )
     most = "".join(_most_section(k, summary["most"][k], summary, by) for k in summary["most"])
     body = f"<header>{head}</header><main>{overall_html}{fields}{confidence}{most}{_errors_section(summary)}</main>"
     return page(title, body)

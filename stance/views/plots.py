@@ -122,7 +122,7 @@ def shares_png(field_summary: dict, labels: Sequence[str], field: str, names: di
         share = np.array([g["shares"].get(label) or 0.0 for g in groups]) * 100
         ci = np.array([g["ci"].get(label) or [0.0, 0.0] for g in groups]).reshape(n, 2) * 100
         err = np.vstack([share - ci[:, 0], ci[:, 1] - share]).clip(min=0)
-        few = np.array([bool(g.get("too_few")) for g in groups])
+        few = np.array([bool(g.get("too_few")) for g in groups], dtype=bool)
         for mask, face, colour in ((~few, _colour(label), _colour(label)), (few, "white", _FEW)):
             if not mask.any():
                 continue

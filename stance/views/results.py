@@ -86,12 +86,16 @@ def _read_frame(path: Path) -> tuple[pd.DataFrame, list[int] | None]:
             records.append(item.checked())
             lines.append(item.line)
         return pd.DataFrame.from_records(records), lines
-    if suffixes and suffixes[-1] in (".csv", ".tsv"):
-        frame = pd.read_csv(path, sep="\t" if suffixes[-1] == ".tsv" else ",", keep_default_na=False,
-                            na_values=[""], dtype={"id": str, "error": str}, encoding="utf-8")
-        return frame, list(range(2, len(frame) + 2))  # line 1 is the header (no quoted newlines assumed)
-    if suffixes and suffixes[-1] == ".parquet":
-        return pd.read_parquet(path), None
+    kind = suffixes[-1] if suffixes else ""
+    try:
+        if kind in (".csv", ".tsv"):
+            frame = pd.read_csv(path, sep="\t" if kind == ".tsv" else ",", keep_default_na=False,
+                                na_values=[""], dtype={"id": str, "error": str}, encoding="utf-8")
+            return frame, list(range(2, len(frame) + 2))  # line 1 is the header (no quoted newlines assumed)
+        if kind == ".parquet":
+            return pd.read_parquet(path), None
+    except (ValueError, OSError) as exc:  # pandas' and pyarrow's parse errors are ValueErrors
+        raise ValueError(f"{path}: cannot be read as {kind[1:].upper()}: {exc}") from None
     raise ValueError(f"{path}: not a results table (expected .jsonl, .ndjson, .json, .csv, .tsv or .parquet)")
 
 
@@ -175,7 +179,7 @@ def read_results(path: str | os.PathLike) -> ResultsTable:
         raise ValueError(f"{table_where(k)}: stance {frame['stance'][k]!r} has no 'stance_<label>' column "
                          f"(labels: {', '.join(labels)})")
     _check_probabilities(frame, ["topic_score", *(f"stance_{k}" for k in labels)], ok_rows, table_where)
-    evidence = [[] if frame["error"][k] is not None else _evidence(v, table_where(k))
-                for k, v in enumerate(frame["evidence"])]
+    evidence = [[] if error is not None else _evidence(value, table_where(k))
+                for k, (error, value) in enumerate(zip(frame["error"].tolist(), frame["evidence"].tolist()))]
     frame["evidence"] = evidence
     return ResultsTable(frame, labels, str(path), lines)

@@ -10,7 +10,7 @@ import pytest
 
 from stance.views.results import read_results
 
-from tests.views.conftest import ERROR_ROWS
+from tests.views.tables import ERROR_ROWS
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])

@@ -11,7 +11,7 @@ from scipy.stats import binomtest
 from stance.views.results import ResultsTable, read_results
 from stance.views.summary import MIN_GROUP, group_keys, summarise
 
-from tests.views.conftest import ERROR_ROWS
+from tests.views.tables import ERROR_ROWS
 
 LABELS = ["pro", "anti", "neutral", "unrelated"]
 
