@@ -10,9 +10,10 @@ Three steps, each skipped when its output is already there (``--force`` redoes t
 2. ``pages``: ``stance view seeds/002_e9adfbff22676568.txt --out WORK/article.html`` and
    ``stance report WORK/vntc_test_results.jsonl --by site --by topic --out WORK/vntc_report``, run as
    subprocesses (the commands a user types).
-3. ``shots``: full-page PNG screenshots of both pages taken with headless Chromium (the same browser and
-   options as the test suite, :mod:`tests.browser`'s twin below), written to ``docs/views_article.png`` and
-   ``docs/views_report.png``.
+3. ``shots``: full-page PNG screenshots of both pages taken with headless Chromium, with the same browser,
+   driver and checks as the page tests (``tests/browser.py``: no console error, every image loaded, not
+   blank), the article's folded removed text unfolded; written in 256 colours to ``docs/views_article.png``
+   and ``docs/views_report.png``.
 """
 
 from __future__ import annotations
@@ -90,8 +91,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.step in ("shots", "all"):
         from tests.browser import screenshot
 
-        screenshot(args.work / "article.html", ROOT / "docs" / "views_article.png", open_details=True)
-        screenshot(args.work / "vntc_report" / "index.html", ROOT / "docs" / "views_report.png")
+        screenshot(args.work / "article.html", ROOT / "docs" / "views_article.png", open_details=True, palette=True)
+        screenshot(args.work / "vntc_report" / "index.html", ROOT / "docs" / "views_report.png", palette=True)
+        print("docs/views_article.png, docs/views_report.png", file=sys.stderr)
     return 0
 
 

@@ -137,15 +137,24 @@ def pixel_std(png: bytes) -> float:
 
 
 def screenshot(page: str | os.PathLike, out: str | os.PathLike, *, width: int = 1200,
-               open_details: bool = False) -> Path:
-    """Write a full-page PNG of ``page`` to ``out``; refuse a page with console errors or a blank shot."""
+               open_details: bool = False, palette: bool = False) -> Path:
+    """Write a full-page PNG of ``page`` to ``out`` (``palette``: in 256 colours, for docs/); refuse a page with
+    console errors, an image that did not load, or a blank shot."""
     from stance.files import atomic_write
 
     with Browser(width=width) as browser:
         visit = browser.open(page)
-        if visit.errors:
-            raise RuntimeError(f"{page}: console errors: {visit.errors}")
+        if visit.errors or not all(image["naturalWidth"] > 0 for image in visit.images):
+            raise RuntimeError(f"{page}: console errors {visit.errors}, images {visit.images}")
         png = browser.full_page_png(page, width=width, open_details=open_details)
     if pixel_std(png) < 0.01:
         raise RuntimeError(f"{page}: the screenshot is blank")
+    if palette:  # 256 colours: a third of the bytes, no visible change on pages of text and flat plots
+        from PIL import Image
+
+        image = Image.open(io.BytesIO(png)).convert("RGB")
+        buffer = io.BytesIO()
+        image.quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+            buffer, format="png", optimize=True)
+        png = buffer.getvalue()
     return atomic_write(out, png)

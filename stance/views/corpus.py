@@ -206,7 +206,7 @@ def corpus_report(
     Returns
     -------
     Path
-        ``out_dir``.
+        The report folder, holding :data:`REPORT_FILES`.
 
     Raises
     ------

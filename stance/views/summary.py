@@ -9,7 +9,7 @@ Honest about uncertainty:
 - every share comes with its count and its 95% Wilson score interval
   (:func:`stance.evaluation.stats.wilson_interval`);
 - a group with fewer than ``min_group`` classified articles (default :data:`MIN_GROUP` = 30) is flagged
-  ``too_few``: its 95% interval is then about ±18 percentage points wide or more at a share of one half, too
+  ``too_few``: its 95% interval is then about ±17 percentage points or wider at a share of one half, too
   wide to compare it with anything. Such groups are still listed, greyed and marked, never hidden.
 
 Grouping fields: a field whose values are all ISO dates (``2021-04-30``, ``2021-04-30T10:00:00+07:00``,
