@@ -104,69 +104,39 @@ def atomic_write(path: str | os.PathLike, data: bytes | str, *, encoding: str = 
 
 @contextmanager
 def atomic_folder(path: str | os.PathLike, *, replaceable: Callable[[str], bool]) -> Iterator[Path]:
-    """Build a folder under a temporary name beside ``path``; it takes the place of ``path`` when the block ends.
+    """Yield a temporary folder beside ``path`` to fill; it is renamed to ``path`` when the ``with`` block ends.
 
-    A reader sees the old folder or the new one, never half of one: the files are written into a temporary
-    folder in the same parent (fill it with :func:`atomic_write`), which is renamed to ``path`` when the
-    ``with`` block ends without an exception; on an exception it is removed and ``path`` is left as it was.
-    An existing ``path`` is replaced only when every name in it is ``replaceable`` (the files a previous
-    run of the same writer made), so a mistyped output folder never costs a user their files.
+    On an exception the temporary folder is removed and ``path`` left as it was: a reader sees the old folder or
+    the new one (or, for the instant between two renames, none), never half of one. An existing ``path`` is
+    replaced only if ``replaceable(name)`` holds for every name in it (what an earlier run wrote); otherwise
+    ValueError names the other files, so a mistyped output folder never costs a user their files.
 
-    Parameters
-    ----------
-    path : path-like
-        The folder to create or replace.
-    replaceable : callable
-        ``name -> bool``: whether an entry of an existing ``path`` may be thrown away.
-
-    Yields
-    ------
-    Path
-        The temporary folder to fill.
-
-    Raises
-    ------
-    ValueError
-        ``path`` exists and is not a folder, or holds entries that are not ``replaceable`` (named).
-
-    Examples
-    --------
     >>> import pathlib, tempfile
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
     >>> with atomic_folder(out, replaceable=lambda name: name == "index.html") as tmp:
     ...     _ = atomic_write(tmp / "index.html", "<p>1</p>")
     >>> sorted(p.name for p in out.parent.iterdir()), (out / "index.html").read_text()
     (['report'], '<p>1</p>')
-    >>> _ = atomic_write(out / "notes.txt", "mine")
-    >>> with atomic_folder(out, replaceable=lambda name: name == "index.html") as tmp:
-    ...     pass
-    Traceback (most recent call last):
-    ...
-    ValueError: ...report' holds files it would lose (notes.txt); choose a new or empty folder
     """
     path = Path(path)
     if path.exists():
-        if not path.is_dir():
-            raise ValueError(f"{str(path)!r} exists and is not a folder")
-        foreign = sorted(p.name for p in path.iterdir() if not replaceable(p.name))
-        if foreign:
-            raise ValueError(
-                f"{str(path)!r} holds files it would lose ({', '.join(foreign[:5])}); choose a new or empty folder"
-            )
+        foreign = sorted(p.name for p in path.iterdir() if not replaceable(p.name)) if path.is_dir() else None
+        if foreign is None or foreign:
+            raise ValueError(f"{str(path)!r} exists and is not a folder" if foreign is None else
+                             f"{str(path)!r} holds files it would lose ({', '.join(foreign[:5])}); choose another")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+    old = tmp.with_name(tmp.name.replace(".tmp-", ".old-", 1))  # a free name for the folder being replaced
     try:
         yield tmp
         os.chmod(tmp, 0o755)  # mkdtemp creates 0700
         if path.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old-", dir=path.parent))
-            os.rmdir(old)
             os.replace(path, old)
-            os.replace(tmp, path)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            os.replace(tmp, path)
+        os.replace(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
     except BaseException:
+        if old.exists() and not path.exists():
+            os.replace(old, path)  # put the old folder back
         shutil.rmtree(tmp, ignore_errors=True)
         raise
 
