@@ -52,7 +52,8 @@ class ResultsTable:
     path : str
         The file read.
     lines : list of int or None
-        The line each row starts on (JSON, CSV), None for Parquet (rows are then named by number).
+        The line each row starts on (JSON), None for CSV and Parquet (rows are then named by their 0-based
+        number, as the ``id`` of a table row without one).
     """
 
     frame: pd.DataFrame
@@ -61,7 +62,7 @@ class ResultsTable:
     lines: list[int] | None
 
     def where(self, row: int) -> str:
-        """``file:line`` of a row (``file: row N`` for Parquet)."""
+        """``file:line`` of a row (``file: row N`` for CSV and Parquet)."""
         return f"{self.path}:{self.lines[row]}" if self.lines is not None else f"{self.path}: row {row}"
 
 
@@ -91,7 +92,7 @@ def _read_frame(path: Path) -> tuple[pd.DataFrame, list[int] | None]:
         if kind in (".csv", ".tsv"):
             frame = pd.read_csv(path, sep="\t" if kind == ".tsv" else ",", keep_default_na=False,
                                 na_values=[""], dtype={"id": str, "error": str}, encoding="utf-8")
-            return frame, list(range(2, len(frame) + 2))  # line 1 is the header (no quoted newlines assumed)
+            return frame, None  # rows, not lines: a quoted field may hold line breaks
         if kind == ".parquet":
             return pd.read_parquet(path), None
     except (ValueError, OSError) as exc:  # pandas' and pyarrow's parse errors are ValueErrors

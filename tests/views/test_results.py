@@ -29,8 +29,8 @@ def test_every_format_reads_back_the_rows_written(fmt, dantri_tables, dantri_row
         [x["text"] for x in dantri_rows[k]["evidence"]] for k in ok]
     assert frame["section"].tolist() == [r["section"] for r in dantri_rows]
     first_error = min(ERROR_ROWS)
-    assert table.where(first_error) == (f"{dantri_tables[fmt]}: row {first_error}" if fmt == "parquet"
-                                        else f"{dantri_tables[fmt]}:{first_error + (1 if fmt == 'jsonl' else 2)}")
+    assert table.where(first_error) == (f"{dantri_tables[fmt]}:{first_error + 1}" if fmt == "jsonl"
+                                        else f"{dantri_tables[fmt]}: row {first_error}")
 
 
 def _row(**change) -> dict:
@@ -76,7 +76,7 @@ def test_error_rows_need_no_model_values_and_a_missing_error_column_means_none(t
 def test_csv_evidence_that_is_not_json_names_the_line(tmp_path):
     path = tmp_path / "r.csv"
     pd.DataFrame([_row(evidence="[]"), _row(evidence="[{")]).to_csv(path, index=False)
-    with pytest.raises(ValueError, match=r"r.csv:3: field 'evidence' is not JSON"):
+    with pytest.raises(ValueError, match=r"r.csv: row 1: field 'evidence' is not JSON"):
         read_results(path)
 
 
