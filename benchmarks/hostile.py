@@ -28,6 +28,13 @@ Five parts:
     JSON lines and bytes, ragged CSV rows, tables without the text field, files that only pretend to be Parquet,
     an unreachable Dask scheduler, a killed run resumed with a changed input. Every row in, one row out (with
     ``error`` where it cannot be classified), or a refusal that says why and leaves nothing behind.
+``views``
+    Hostile results tables for ``stance report`` (bad JSON, probabilities that are strings, NaN or 1.5, missing
+    columns, a stance label without a column, junk named ``.parquet``, evidence that is not JSON, every row an
+    error, 20,000 groups, ``<script>`` and mathtext in group names and evidence) and hostile pages for
+    ``stance view`` (script as entities, 100,000 lines, a 1 MB line, a page cleaning empties). Each must give a
+    report or page with no script in it (valid ``report.json``), or exit 2 with a message naming the file.
+    The cases are in :mod:`benchmarks.hostile_views`.
 ``big``
     10 MB of article text (the seed paragraphs repeated, each copy numbered) in one :func:`stance.classify`
     call: it must return a valid result within :data:`BIG_SECONDS_LIMIT` and a peak RSS under
@@ -58,8 +65,8 @@ from typing import Any, Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-PARTS = ("api", "cli", "artefacts", "bulk", "big")
-DEFAULT_PARTS = ("api", "cli", "artefacts", "bulk")
+PARTS = ("api", "cli", "artefacts", "bulk", "views", "big")
+DEFAULT_PARTS = ("api", "cli", "artefacts", "bulk", "views")
 API_SECONDS_LIMIT = 120.0
 """An API input that takes longer than this counts as not handled (a denial of service)."""
 BIG_SECONDS_LIMIT = 120.0
@@ -713,6 +720,10 @@ def run(parts: Sequence[str] = DEFAULT_PARTS, *, base: Path | None = None, cases
                 outcomes, lost = run_bulk(work)
                 report.outcomes += outcomes
                 report.rows_lost += lost
+            if "views" in parts:
+                from benchmarks.hostile_views import run_views
+
+                report.outcomes += run_views(work)
             if "big" in parts:
                 report.outcomes += run_big()
         finally:

@@ -35,14 +35,17 @@ import lzma
 import math
 import os
 import re
+import shutil
 import socket
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, Collection, Iterator, Mapping
+from typing import Any, BinaryIO, Callable, Collection, Iterator, Mapping
 
 __all__ = [
     "JsonRecord",
     "JsonRecordError",
+    "atomic_folder",
     "atomic_open",
     "atomic_write",
     "fsync_folder",
@@ -187,6 +190,45 @@ def _running(pid: int) -> bool:
     except OSError:  # EPERM: it runs, as another user
         return True
     return True
+
+
+@contextlib.contextmanager
+def atomic_folder(path: str | os.PathLike, *, replaceable: Callable[[str], bool]) -> Iterator[Path]:
+    """Yield a temporary folder beside ``path`` to fill; it is renamed to ``path`` when the ``with`` block ends.
+
+    On an exception the temporary folder is removed and ``path`` left as it was: a reader sees the old folder or
+    the new one (or, for the instant between two renames, none), never half of one. An existing ``path`` is
+    replaced only if ``replaceable(name)`` holds for every name in it (what an earlier run wrote); otherwise
+    ValueError names the other files, so a mistyped output folder never costs a user their files.
+
+    >>> import pathlib, tempfile
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "report"
+    >>> with atomic_folder(out, replaceable=lambda name: name == "index.html") as tmp:
+    ...     _ = atomic_write(tmp / "index.html", "<p>1</p>")
+    >>> sorted(p.name for p in out.parent.iterdir()), (out / "index.html").read_text()
+    (['report'], '<p>1</p>')
+    """
+    path = Path(path)
+    if path.exists():
+        foreign = sorted(p.name for p in path.iterdir() if not replaceable(p.name)) if path.is_dir() else None
+        if foreign is None or foreign:
+            raise ValueError(f"{str(path)!r} exists and is not a folder" if foreign is None else
+                             f"{str(path)!r} holds files it would lose ({', '.join(foreign[:5])}); choose another")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=path.parent))
+    old = tmp.with_name(tmp.name.replace(".tmp-", ".old-", 1))  # a free name for the folder being replaced
+    try:
+        yield tmp
+        os.chmod(tmp, 0o755)  # mkdtemp creates 0700
+        if path.exists():
+            os.replace(path, old)
+        os.replace(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        if old.exists() and not path.exists():
+            os.replace(old, path)  # put the old folder back
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
 
 
 def sha256_file(path: str | os.PathLike) -> str:

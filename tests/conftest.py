@@ -47,3 +47,34 @@ def baomoi_jsonl(shared_data, tmp_path_factory) -> Callable[[int], Path]:
         return path
 
     return make
+
+
+@pytest.fixture(scope="session")
+def dantri_rows(shared_data) -> list[dict]:
+    """A real results table (``tests/views/tables.py``): 2,653 Dân trí articles classified, and 3 failed rows."""
+    from tests.views.tables import results_rows
+
+    return results_rows(shared_data("topic_recent", "dantri_2020_2021.jsonl.xz"))
+
+
+@pytest.fixture(scope="session")
+def dantri_tables(dantri_rows, tmp_path_factory) -> dict:
+    """``dantri_rows`` written as ``.jsonl``, ``.csv`` and ``.parquet``: format -> path."""
+    from tests.views.tables import write_tables
+
+    return write_tables(dantri_rows, tmp_path_factory.mktemp("results"))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium for the session (``tests/browser.py``); skipped where it is missing, except in CI,
+    where a missing browser fails the test (CI installs it)."""
+    from tests import browser as chromium
+
+    why = chromium.available()
+    if why is not None:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"headless Chromium is needed in CI: {why}")
+        pytest.skip(why)
+    with chromium.Browser() as b:
+        yield b

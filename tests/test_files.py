@@ -109,3 +109,28 @@ def test_to_jsonable_gives_json_values_only():
     assert out == {"1": [0.5, [[1, 2]]], "x": [None, None, -3], "p": "a/b"}
     assert json.loads(json.dumps(out, allow_nan=False)) == out
     assert to_jsonable(object).startswith("<class")
+
+
+def test_atomic_folder_replaces_only_its_own_files_and_leaves_nothing_on_failure(tmp_path):
+    from stance.files import atomic_folder, atomic_write
+
+    out = tmp_path / "report"
+    mine = lambda name: name in ("index.html", "report.json")  # noqa: E731
+    with atomic_folder(out, replaceable=mine) as tmp:
+        atomic_write(tmp / "index.html", "1")
+    with pytest.raises(RuntimeError):
+        with atomic_folder(out, replaceable=mine) as tmp:
+            atomic_write(tmp / "index.html", "2")
+            raise RuntimeError("stopped half-way")
+    assert (out / "index.html").read_text() == "1" and sorted(p.name for p in tmp_path.iterdir()) == ["report"]
+    with atomic_folder(out, replaceable=mine) as tmp:
+        atomic_write(tmp / "report.json", "{}")
+    assert sorted(p.name for p in out.iterdir()) == ["report.json"] and oct(out.stat().st_mode & 0o777) == "0o755"
+    atomic_write(out / "notes.txt", "mine")
+    with pytest.raises(ValueError, match="notes.txt"):
+        with atomic_folder(out, replaceable=mine):
+            pass
+    atomic_write(tmp_path / "file", "x")
+    with pytest.raises(ValueError, match="not a folder"):
+        with atomic_folder(tmp_path / "file", replaceable=mine):
+            pass

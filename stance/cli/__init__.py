@@ -18,7 +18,7 @@ from typing import Sequence
 
 __all__ = ["VERBS", "build_parser", "main"]
 
-VERBS = ("classify", "train", "evaluate", "explain", "suggest", "info")
+VERBS = ("classify", "view", "report", "train", "evaluate", "explain", "suggest", "info")
 """The sub-commands, in the order ``stance --help`` lists them; each is the module ``stance.cli.<verb>``."""
 
 

@@ -26,8 +26,6 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
@@ -36,7 +34,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..display import format_metric, format_number
-from ..files import atomic_write, to_jsonable
+from ..files import atomic_folder, atomic_write, to_jsonable
 
 __all__ = ["write_report", "REPORT_FILES"]
 
@@ -279,30 +277,6 @@ def _draw(result: dict, title: str, folder: Path) -> dict[str, str]:
 # -------------------------------------------------------------------------------------------------- write
 
 
-def _check_target(out_dir: Path) -> None:
-    if not out_dir.exists():
-        return
-    if not out_dir.is_dir():
-        raise ValueError(f"{str(out_dir)!r} exists and is not a folder")
-    foreign = [p.name for p in out_dir.iterdir() if p.name not in REPORT_FILES and p.suffix != ".png"]
-    if foreign:
-        raise ValueError(
-            f"{str(out_dir)!r} holds files that are not part of a report ({', '.join(sorted(foreign)[:5])}); "
-            "choose a new or empty folder"
-        )
-
-
-def _move_into_place(tmp: Path, out_dir: Path) -> None:
-    if not out_dir.exists():
-        os.replace(tmp, out_dir)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    os.rmdir(old)
-    os.replace(out_dir, old)
-    os.replace(tmp, out_dir)
-    shutil.rmtree(old, ignore_errors=True)
-
-
 def write_report(
     result: dict,
     out_dir: str | os.PathLike,
@@ -354,10 +328,7 @@ def write_report(
     """
     out_dir = Path(out_dir)
     sections = _sections(result)  # fail early on a wrong input
-    _check_target(out_dir)
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.tmp-", dir=out_dir.parent))
-    try:
+    with atomic_folder(out_dir, replaceable=lambda name: name in REPORT_FILES or name.endswith(".png")) as tmp:
         figures = _draw(result, title, tmp)
         payload = {
             "title": title,
@@ -368,9 +339,4 @@ def write_report(
         }
         atomic_write(tmp / "report.json", json.dumps(payload, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
         atomic_write(tmp / "report.md", _markdown(result, title, figures))
-        os.chmod(tmp, 0o755)
-        _move_into_place(tmp, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out_dir

@@ -4,6 +4,8 @@ McNemar's test, and the fast confusion-matrix scores they resample.
 Nothing here fits a model (that is :mod:`stance.evaluation.protocols`): every function takes labels and
 predictions and returns plain dicts of JSON-ready values.
 
+- **Intervals of a proportion**: :func:`wilson_interval`, the 95% Wilson score interval of k in n (corpus
+  reports: the share of articles of a stance in a group).
 - **Confidence intervals**: 95% percentile bootstrap. Records are resampled with replacement; when groups are
   given (e.g. ``doc_id``), whole groups are resampled (cluster bootstrap), because passages of one article are
   not independent.
@@ -30,6 +32,7 @@ __all__ = [
     "bootstrap_ci",
     "mcnemar",
     "paired_bootstrap",
+    "wilson_interval",
 ]
 
 #: The two labels averaged by F_avg.
@@ -97,6 +100,32 @@ def _percentile_ci(samples: np.ndarray) -> list[float | None]:
         return [None, None]
     lo, hi = np.percentile(samples, [100 * (1 - _LEVEL) / 2, 100 * (1 + _LEVEL) / 2])
     return [float(lo), float(hi)]
+
+
+def wilson_interval(k: int, n: int, *, z: float = 1.959963984540054) -> list[float] | None:
+    """The Wilson score interval of a proportion ``k / n`` (95% with the default ``z``); None when ``n`` is 0.
+
+    Unlike the normal approximation it stays inside [0, 1] and is not empty at 0 or ``n`` successes: 0 of 10
+    gives [0, 0.28], an honest "not seen, but could be a quarter". Wilson, JASA 22 (1927), 209-212.
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in wilson_interval(0, 10)]
+    [0.0, 0.2775]
+    >>> [round(x, 4) for x in wilson_interval(50, 100)]
+    [0.4038, 0.5962]
+    >>> wilson_interval(0, 0) is None
+    True
+    """
+    if not 0 <= k <= n:
+        raise ValueError(f"wilson_interval: need 0 <= k <= n, got k={k}, n={n}")
+    if n == 0:
+        return None
+    p = k / n
+    z2 = z * z
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = z / (1 + z2 / n) * (p * (1 - p) / n + z2 / (4 * n * n)) ** 0.5
+    return [0.0 if k == 0 else centre - half, 1.0 if k == n else centre + half]
 
 
 def check_lengths(**named: Sequence) -> None:

@@ -17,7 +17,7 @@ def test_console_script_is_installed():
 
 
 def test_every_verb_module_is_registered_with_help(capsys):
-    assert list(VERBS) == ["classify", "train", "evaluate", "explain", "suggest", "info"]
+    assert list(VERBS) == ["classify", "view", "report", "train", "evaluate", "explain", "suggest", "info"]
     with pytest.raises(SystemExit) as exit_:
         build_parser().parse_args(["--help"])
     listing = " ".join(capsys.readouterr().out.split())  # argparse wraps long help lines

@@ -48,3 +48,17 @@ def test_paired_bootstrap_identical_and_better():
     worse = [t if i % 2 else "x" for i, t in enumerate(y)]
     r = paired_bootstrap(y, y, worse, n_bootstrap=500, groups=[i // 3 for i in range(90)])
     assert r["difference"] > 0 and r["ci"][0] > 0 and r["p_value"] < 0.05 and r["unit"] == "group"
+
+
+def test_wilson_interval_matches_scipy_and_refuses_impossible_counts():
+    from scipy.stats import binomtest
+
+    from stance.evaluation.stats import wilson_interval
+
+    for n in (1, 2, 7, 30, 1000, 47003):
+        for k in sorted({0, 1, n // 3, n // 2, n - 1, n}):
+            ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+            assert wilson_interval(k, n) == pytest.approx([ci.low, ci.high], abs=1e-12), (k, n)
+    assert wilson_interval(0, 0) is None
+    with pytest.raises(ValueError, match="k=3, n=2"):
+        wilson_interval(3, 2)
