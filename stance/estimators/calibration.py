@@ -43,7 +43,9 @@ from .splits import calibration_folds
 __all__ = ["CalibratedLinearSVC", "platt_scaling"]
 
 
-def platt_scaling(scores: np.ndarray, positive: np.ndarray) -> tuple[float, float]:
+def platt_scaling(
+    scores: np.ndarray, positive: np.ndarray, sample_weight: np.ndarray | None = None
+) -> tuple[float, float]:
     """Slope ``a`` and offset ``b`` of Platt's sigmoid ``P(positive | s) = 1 / (1 + exp(a * s + b))``.
 
     Fitted by maximum likelihood against Platt's targets ``(n+ + 1) / (n+ + 2)`` and ``1 / (n- + 2)``
@@ -57,6 +59,9 @@ def platt_scaling(scores: np.ndarray, positive: np.ndarray) -> tuple[float, floa
         Out-of-fold decision scores.
     positive : ndarray of bool, shape (n,)
         Whether each example belongs to the class.
+    sample_weight : ndarray of shape (n,), optional
+        Weight of each example in the likelihood (the targets stay Platt's, from the unweighted counts, as
+        in scikit-learn).
 
     Examples
     --------
@@ -72,17 +77,30 @@ def platt_scaling(scores: np.ndarray, positive: np.ndarray) -> tuple[float, floa
     n_pos = float(t.sum())
     n_neg = len(t) - n_pos
     T = np.where(t, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
+    w = np.ones(len(F)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
 
     def loss_and_gradient(ab: np.ndarray) -> tuple[float, np.ndarray]:
         raw = -(ab[0] * F + ab[1])  # log-odds of the positive class
-        loss = float(np.sum(np.logaddexp(0.0, raw) - T * raw))
-        g = expit(raw) - T
+        loss = float(np.sum(w * (np.logaddexp(0.0, raw) - T * raw)))
+        g = w * (expit(raw) - T)
         return loss, np.array([-(g @ F), -g.sum()])
 
     start = np.array([0.0, np.log((n_neg + 1.0) / (n_pos + 1.0))])
     fit = minimize(loss_and_gradient, start, method="L-BFGS-B", jac=True,
                    options={"gtol": 1e-6, "ftol": 64 * np.finfo(float).eps})
     return float(fit.x[0] / scale), float(fit.x[1])
+
+
+def _check_weights(sample_weight: Sequence[float] | None, n: int) -> np.ndarray | None:
+    """``sample_weight`` as a float array of length ``n`` (finite, non-negative, not all zero), or None."""
+    if sample_weight is None:
+        return None
+    w = np.asarray(sample_weight, dtype=np.float64)
+    if w.shape != (n,):
+        raise ValueError(f"sample_weight has shape {w.shape}, expected ({n},): one weight per row")
+    if not np.all(np.isfinite(w)) or np.any(w < 0) or not np.any(w > 0):
+        raise ValueError("sample_weight must be finite, non-negative and not all zero")
+    return w
 
 
 class CalibratedLinearSVC(ClassifierMixin, BaseEstimator):
@@ -136,7 +154,10 @@ class CalibratedLinearSVC(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit(self, X, y: Sequence[Hashable], groups: Sequence[Hashable] | None = None) -> "CalibratedLinearSVC":
+    def fit(
+        self, X, y: Sequence[Hashable], groups: Sequence[Hashable] | None = None,
+        sample_weight: Sequence[float] | None = None,
+    ) -> "CalibratedLinearSVC":
         """Fit the SVM on all of ``X`` and the calibration on its out-of-fold scores.
 
         Parameters
@@ -145,6 +166,9 @@ class CalibratedLinearSVC(ClassifierMixin, BaseEstimator):
         y : sequence of labels (at least two distinct, each seen at least twice)
         groups : sequence, optional
             Group of each row: the calibration folds keep a group together.
+        sample_weight : sequence of float, optional
+            Weight of each row, in the SVM's loss (the folds' SVMs and the final one) and in the calibration's
+            likelihood (sigmoid and isotonic alike).
         """
         validate_params(self)
         X = check_array(X, accept_sparse="csr", dtype=[np.float64, np.float32])
@@ -155,20 +179,22 @@ class CalibratedLinearSVC(ClassifierMixin, BaseEstimator):
         if len(classes) < 2:
             raise ValueError(f"need at least two distinct labels, got {classes.tolist()}")
         svm = LinearSVC(C=self.C, class_weight=self.class_weight, random_state=self.random_state)
+        w = _check_weights(sample_weight, len(y))
         folds = calibration_folds(y, groups, self.folds, self.random_state)
-        scores = cross_val_predict(svm, X, y, cv=folds, method="decision_function", n_jobs=self.n_jobs)
+        scores = cross_val_predict(svm, X, y, cv=folds, method="decision_function", n_jobs=self.n_jobs,
+                                   params=None if w is None else {"sample_weight": w})
         scores = np.asarray(scores, dtype=np.float64).reshape(len(y), -1)
-        final = clone(svm).fit(X, y)
+        final = clone(svm).fit(X, y, sample_weight=w)
         self.classes_ = classes
         self.coef_ = final.coef_.astype(np.float32)
         self.intercept_ = np.asarray(final.intercept_, dtype=np.float64)
         self.n_features_in_ = X.shape[1]
         positives = classes[1:] if len(classes) == 2 else classes
         if self.method == "sigmoid":
-            self.calibration_ = np.array([platt_scaling(scores[:, j], y == c) for j, c in enumerate(positives)])
+            self.calibration_ = np.array([platt_scaling(scores[:, j], y == c, w) for j, c in enumerate(positives)])
         else:
             self.calibration_ = [
-                IsotonicRegression(out_of_bounds="clip").fit(scores[:, j], (y == c).astype(float))
+                IsotonicRegression(out_of_bounds="clip").fit(scores[:, j], (y == c).astype(float), sample_weight=w)
                 for j, c in enumerate(positives)
             ]
         return self

@@ -39,20 +39,24 @@ def inner_seed(random_state: int | np.random.RandomState | None) -> int | np.ran
 
 
 def cross_validated_weights(
-    model: BaseEstimator, texts: list[str], y: np.ndarray, groups: np.ndarray | None, classes: Sequence[str]
+    model: BaseEstimator, texts: list[str], y: np.ndarray, groups: np.ndarray | None, classes: Sequence[str],
+    sample_weight: np.ndarray | None = None,
 ) -> np.ndarray:
     """Decision weights maximising macro-F1 of out-of-fold predictions of ``model`` (untuned clones).
 
     ``model`` has ``calibration_folds``, ``random_state`` and ``tune_decision`` parameters (the package's
     classifiers); its clones are fitted on folds of the training data (grouped by ``groups``) and the
     weights are tuned on their predictions for the held-out folds. The weights come in the order of
-    ``classes``, the order the coordinate ascent of :func:`tune_decision_weights` visits them in.
+    ``classes``, the order the coordinate ascent of :func:`tune_decision_weights` visits them in. With
+    ``sample_weight`` the clones are fitted with their rows' weights (the F1 tuning itself is unweighted).
     """
     inner = clone(model).set_params(tune_decision=False)
     classes = np.asarray(classes)
     oof = np.zeros((len(texts), len(classes)))
     for train, test in calibration_folds(y, groups, model.calibration_folds, inner_seed(model.random_state)):
-        fold = clone(inner).fit([texts[i] for i in train], y[train], groups=None if groups is None else groups[train])
+        fit_params = {} if sample_weight is None else {"sample_weight": sample_weight[train]}
+        fold = clone(inner).fit([texts[i] for i in train], y[train], groups=None if groups is None else groups[train],
+                                **fit_params)
         P = fold.predict_proba([texts[i] for i in test])
         cols = [list(fold.classes_).index(c) for c in classes]
         oof[test] = P[:, cols]

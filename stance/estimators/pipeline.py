@@ -59,22 +59,38 @@ def final_estimator(model: Any) -> Any:
 
 def accepts_groups(estimator: Any) -> bool:
     """Whether ``estimator.fit`` has a ``groups`` parameter."""
-    fit = getattr(estimator, "fit", None)
-    return fit is not None and "groups" in inspect.signature(fit).parameters
+    return _accepts(estimator, "groups")
 
 
-def fit_with_groups(model: Any, X: Sequence[str], y: Sequence[Hashable], groups: Sequence[Hashable] | None) -> Any:
-    """``model.fit(X, y)``, passing ``groups`` to the step that takes them.
+def fit_with_groups(
+    model: Any, X: Sequence[str], y: Sequence[Hashable], groups: Sequence[Hashable] | None,
+    sample_weight: Sequence[float] | None = None,
+) -> Any:
+    """``model.fit(X, y)``, passing ``groups`` (and ``sample_weight``) to the step that takes them.
 
     A model whose ``fit`` has a ``groups`` parameter gets them as ``groups=``; a pipeline whose final step's
     ``fit`` has one gets them as ``<step>__groups=`` (scikit-learn's way of addressing a step's fit
     parameters); any other model is fitted without them (a plain scikit-learn pipeline still works, and the
-    folds around it are still grouped). Returns what ``fit`` returns (the fitted model).
+    folds around it are still grouped). ``sample_weight`` goes the same way, to the model or its final step;
+    a model that cannot take it is refused (a ``ValueError``: silently unweighted training would be a
+    different model). Returns what ``fit`` returns (the fitted model).
     """
-    if groups is None:
-        return model.fit(X, y)
-    if accepts_groups(model):
-        return model.fit(X, y, groups=groups)
-    if isinstance(model, Pipeline) and model.steps and accepts_groups(model.steps[-1][1]):
-        return model.fit(X, y, **{f"{model.steps[-1][0]}__groups": groups})
-    return model.fit(X, y)
+    params: dict[str, Any] = {}
+    last = model.steps[-1] if isinstance(model, Pipeline) and model.steps else None
+    prefix = f"{last[0]}__" if last is not None else ""
+    target = last[1] if last is not None else model
+    if groups is not None:
+        if accepts_groups(model):
+            params["groups"] = groups
+        elif last is not None and accepts_groups(target):
+            params[prefix + "groups"] = groups
+    if sample_weight is not None:
+        if not _accepts(target, "sample_weight"):
+            raise ValueError(f"{type(target).__name__}.fit takes no sample_weight; cannot train it with weights")
+        params[prefix + "sample_weight"] = sample_weight
+    return model.fit(X, y, **params)
+
+
+def _accepts(estimator: Any, name: str) -> bool:
+    fit = getattr(estimator, "fit", None)
+    return fit is not None and name in inspect.signature(fit).parameters

@@ -132,7 +132,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit(self, X: Iterable[str], y: Sequence[str], groups: Sequence[object] | None = None) -> "TextClassifier":
+    def fit(
+        self, X: Iterable[str], y: Sequence[str], groups: Sequence[object] | None = None,
+        sample_weight: Sequence[float] | None = None,
+    ) -> "TextClassifier":
         """Fit features, SVM and calibration (and decision weights, with ``tune_decision=True``).
 
         Parameters
@@ -144,6 +147,10 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         groups : list, optional
             Group of each text (e.g. the article a passage comes from): calibration folds keep a group
             together, so the calibration is fitted on scores of texts unlike those the SVM saw.
+        sample_weight : list of float, optional
+            Weight of each text in the SVM's loss and in the calibration (e.g. era weights, so that a small
+            recent corpus counts as much as a large old one; see :mod:`stance.training.eras`). The
+            vocabulary and IDF are fitted unweighted.
 
         Returns
         -------
@@ -164,12 +171,13 @@ class TextClassifier(ClassifierMixin, BaseEstimator):
         self.calibrated_ = CalibratedLinearSVC(
             C=self.C, class_weight=self.class_weight, method=self.calibration, folds=self.calibration_folds,
             n_jobs=self.n_jobs, random_state=self.random_state,
-        ).fit(Z, y_arr, groups=groups)
+        ).fit(Z, y_arr, groups=groups, sample_weight=sample_weight)
         self.classes_ = self.calibrated_.classes_
         self.decision_weights_ = np.ones(len(self.classes_))
         if self.tune_decision:
             g = None if groups is None else np.asarray(groups)
-            self.decision_weights_ = cross_validated_weights(self, texts, y_arr, g, self.classes_)
+            w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+            self.decision_weights_ = cross_validated_weights(self, texts, y_arr, g, self.classes_, sample_weight=w)
         return self
 
     @property

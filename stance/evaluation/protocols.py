@@ -57,14 +57,15 @@ def _aligned_proba(model: object, texts: list[str], classes: list) -> np.ndarray
 
 def _fit_score_fold(
     model: object, texts: np.ndarray, labels: np.ndarray, groups: np.ndarray | None, train: np.ndarray,
-    test: np.ndarray, classes: list,
+    test: np.ndarray, classes: list, sample_weight: np.ndarray | None = None,
 ) -> tuple[list, np.ndarray | None, dict]:
     """Fit a clone on ``train`` (with the training rows' groups, for a model whose fit takes them: its own
-    calibration and tuning folds must not split a group either) and predict ``test``."""
+    calibration and tuning folds must not split a group either; and with their weights) and predict ``test``."""
     fitted = clone(model)
     start = time.perf_counter()
     fit_with_groups(fitted, texts[train].tolist(), labels[train].tolist(),
-                    None if groups is None else groups[train].tolist())
+                    None if groups is None else groups[train].tolist(),
+                    None if sample_weight is None else sample_weight[train])
     fit_seconds = time.perf_counter() - start
     start = time.perf_counter()
     test_texts = texts[test].tolist()
@@ -91,7 +92,7 @@ def _summary(folds: list[dict]) -> dict:
 
 def _run_cv(
     model: object, texts: Sequence[str], labels: Sequence, groups: np.ndarray | None, splits: list, classes: list,
-    progress: bool | None = None,
+    progress: bool | None = None, sample_weight: np.ndarray | None = None,
 ) -> tuple[list, np.ndarray | None, list[int], list[dict]]:
     x = np.asarray(list(texts), dtype=object)
     y = np.asarray(as_list(labels), dtype=object)
@@ -101,7 +102,7 @@ def _run_cv(
     folds = []
     bar = progress_bar(len(splits), desc="cross-validation", unit="fold", enabled=progress)
     for k, (train, test) in enumerate(splits):
-        y_pred, proba, info = _fit_score_fold(model, x, y, groups, train, test, classes)
+        y_pred, proba, info = _fit_score_fold(model, x, y, groups, train, test, classes, sample_weight)
         bar.update()
         for i, pred in zip(test, y_pred):
             oof_pred[i] = pred
@@ -129,6 +130,7 @@ def cross_validate(
     meta: Sequence[Mapping] | None = None,
     by: str | None = None,
     progress: bool | None = None,
+    sample_weight: Sequence[float] | None = None,
 ) -> dict:
     """Stratified k-fold cross-validation (grouped when ``groups`` is given), with out-of-fold predictions.
 
@@ -154,6 +156,9 @@ def cross_validate(
         Metadata per text and the field to break the pooled scores down by.
     progress : bool, optional
         A progress bar over the folds; by default when standard error is a terminal.
+    sample_weight : sequence of float, optional
+        Training weight of each text: each fold's model is fitted with its training rows' weights
+        (:func:`stance.estimators.pipeline.fit_with_groups`); the scores count every test text once.
 
     Returns
     -------
@@ -180,17 +185,21 @@ def cross_validate(
     check_lengths(texts=texts, labels=labels)
     splits = stratified_folds(labels, groups, n_splits=n_splits, random_state=random_state)
     return _cross_validate_on(model, texts, labels, splits, groups=groups, random_state=random_state,
-                              stance=stance, n_bootstrap=n_bootstrap, meta=meta, by=by, progress=progress)
+                              stance=stance, n_bootstrap=n_bootstrap, meta=meta, by=by, progress=progress,
+                              sample_weight=sample_weight)
 
 
 def _cross_validate_on(
     model: object, texts: list[str], labels: list, splits: list, *, groups: Sequence[Hashable] | None,
     random_state: int, stance: bool, n_bootstrap: int, meta: Sequence[Mapping] | None, by: str | None,
-    progress: bool | None = None,
+    progress: bool | None = None, sample_weight: Sequence[float] | None = None,
 ) -> dict:
     classes = sorted(set(labels), key=str)
     g = None if groups is None else check_groups(groups, len(labels))
-    oof_pred, oof_proba, fold_of, folds = _run_cv(model, texts, labels, g, splits, classes, progress)
+    w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    if w is not None and w.shape != (len(labels),):
+        raise ValueError(f"sample_weight has {w.size} weights for {len(labels)} texts")
+    oof_pred, oof_proba, fold_of, folds = _run_cv(model, texts, labels, g, splits, classes, progress, w)
     pooled = metrics(
         labels, oof_pred, oof_proba, classes if oof_proba is not None else None, stance=stance,
         n_bootstrap=n_bootstrap, random_state=random_state, groups_meta=meta, by=by,

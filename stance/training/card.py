@@ -28,6 +28,19 @@ from ..persist import card_marker, card_path, check_outputs
 __all__ = ["write_model_card"]
 
 
+def _era_lines(eras: Mapping[str, Any] | None) -> list[str]:
+    """What the card says about era weights (nothing for a model trained without them)."""
+    if not eras:
+        return []
+    left_out = "; ".join(f"`{f}` labels {', '.join(e['labels'])} left out ({e['n']} examples)"
+                         for f, e in eras.get("excluded", {}).items())
+    return [
+        f"- Eras: {eras['n_recent']} recent examples carry {eras['recent_share']:.0%} of the training weight "
+        f"(weight {_fmt(eras['weights']['recent'])} each, old examples {_fmt(eras['weights']['old'])})"
+        + (f"; {left_out}" if left_out else ""),
+    ]
+
+
 def write_model_card(model_path: str | os.PathLike, manifest: Mapping[str, Any]) -> Path:
     """Write a Markdown model card beside the model (same stem, ``.md``) from its manifest.
 
@@ -47,6 +60,7 @@ def write_model_card(model_path: str | os.PathLike, manifest: Mapping[str, Any])
         f"- Data: {manifest.get('data_description', '')}",
         *[f"  - `{name}` sha256 `{sha}`" for name, sha in manifest.get("data", {}).items()],
         f"- Examples: {manifest.get('n_examples')}",
+        *_era_lines(manifest.get("eras")),
         *([f"- File: `{model_path.name}`, {manifest['payload']['format']} payload of {manifest['payload']['bytes']:,} "
            f"bytes, sha256 `{manifest['payload']['sha256']}`"] if "format" in manifest.get("payload", {}) else []),
         "",

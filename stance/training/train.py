@@ -37,6 +37,7 @@ from ..files import sha256_of
 from ..progress import progress_bar
 from .configs import DEFAULT_DATA_DIR, DEFAULT_TASKS, own_data_model
 from .data import read_labelled
+from .eras import era_sample_weight, read_eras
 from .labelled import LabelledData
 
 __all__ = ["train", "train_default"]
@@ -53,18 +54,20 @@ def _fit_and_save(
     data_files: Mapping[str, str],
     description: str,
     progress: bool | None = None,
+    sample_weight: Any = None,
+    extra: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     texts, labels = list(data.texts), list(data.labels)
     groups = data.groups(groups_field) if groups_field else None
     t0 = time.perf_counter()
     cv = cross_validate(
         model, texts, labels, groups=groups, n_splits=cv_folds, stance=task == "stance", n_bootstrap=200,
-        progress=progress,
+        progress=progress, sample_weight=sample_weight,
     )
     cv_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     with progress_bar(1, desc=f"fit on all {len(texts):,} examples", unit="fit", enabled=progress) as bar:
-        fit_with_groups(model, texts, labels, groups)
+        fit_with_groups(model, texts, labels, groups, sample_weight)
         bar.update()
     fit_seconds = time.perf_counter() - t0
     m = cv["metrics"]
@@ -85,7 +88,8 @@ def _fit_and_save(
         task=task,
         data=data_files,
         metrics=metrics,
-        extra={"data_description": description, "n_examples": len(texts), "label_counts": data.label_counts()},
+        extra={"data_description": description, "n_examples": len(texts), "label_counts": data.label_counts(),
+               **dict(extra or {})},
     )
     write_model_card(out, manifest)
     return manifest
@@ -116,23 +120,34 @@ def train_default(
     if task not in DEFAULT_TASKS:
         raise ValueError(f"task must be one of {sorted(DEFAULT_TASKS)}, got {task!r}")
     spec = DEFAULT_TASKS[task]
-    path = Path(data_dir) / spec["data"]
     out_path = Path(out) if out is not None else Path("stance") / "pretrained" / f"{task}{SUFFIX}"
-    check_outputs(out_path, inputs=[path])
-    data = read_labelled(path, allow_duplicates=True)
-    unknown = sorted(set(data.labels) - set(spec["labels"]))
+    check_outputs(out_path, inputs=[Path(data_dir) / rel for rel in spec["data"]])
+    eras = read_eras(data_dir, spec["data"], exclude=spec.get("exclude"))
+    unknown = sorted(set(eras.data.labels) - set(spec["labels"]))
     if unknown:
-        raise ValueError(f"{path}: labels {unknown} are not labels of the {task} task")
+        raise ValueError(f"{data_dir}: labels {unknown} are not labels of the {task} task")
+    weights, extra = None, {}
+    if eras.is_recent.any():
+        weights = era_sample_weight(eras.is_recent, spec["recent_share"])
+        extra["eras"] = {
+            "recent_share": spec["recent_share"],
+            "files": dict(spec["data"]),
+            "excluded": eras.excluded,
+            "n_recent": int(eras.is_recent.sum()),
+            "weights": {"old": float(weights[~eras.is_recent][0]), "recent": float(weights[eras.is_recent][0])},
+        }
     return _fit_and_save(
         spec["make"](),
-        data,
+        eras.data,
         out_path,
         task=task,
         groups_field=spec["groups"],
         cv_folds=spec["cv_folds"],
-        data_files={spec["data"]: sha256_of(path)},
+        data_files=eras.sha256,
         description=spec["description"],
         progress=progress,
+        sample_weight=weights,
+        extra=extra,
     )
 
 
