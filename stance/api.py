@@ -296,12 +296,15 @@ def _classify_checked(raw: list[str], topic_model: Any, stance_model: Any) -> li
         raise ValueError(f"stance_model: its labels {stance_classes[0]} must include 'unrelated' (an article is "
                          "about the target as much as its most related passage is)")
     weights = np.asarray(getattr(final_estimator(stance_rest), "decision_weights_", np.ones(len(stance_classes[0]))))
+    # The topic is the label the topic model's predict gives: argmax(P * decision_weights_) for a model tuned
+    # for macro-F1 (what `stance train DATA` fits), argmax(P) for the default topic model (no weights).
+    topic_weights = np.asarray(getattr(final_estimator(topic_rest), "decision_weights_", np.ones(len(topic_classes[0]))))
     results = []
     start = 0
     for k, doc in enumerate(per_doc):
         P = stance_p[start : start + len(doc)]
         start += len(doc)
-        results.append(_result(topic_p[k], topic_classes, doc, P, stance_classes, weights))
+        results.append(_result(topic_p[k], topic_classes, doc, P, stance_classes, weights, topic_weights))
     return results
 
 
@@ -338,6 +341,7 @@ def _result(
     P: np.ndarray,
     stance_classes: tuple[list[str], list[int]],
     weights: np.ndarray,
+    topic_weights: np.ndarray,
 ) -> Result:
     labels = np.argmax(P * weights, axis=1)
     names = stance_classes[0]
@@ -349,7 +353,7 @@ def _result(
     # tuned for passages; applied again to an average of passages they would push articles away from
     # neutral, against the guideline's "when unsure between a stance and neutral, choose neutral".
     article = aggregate_stance(P, names)
-    topic = topic_classes[0][int(np.argmax(topic_row))]
+    topic = topic_classes[0][int(np.argmax(topic_row * topic_weights))]
     return Result(
         topic=topic,
         topic_name=topic_display_name(topic),

@@ -60,8 +60,8 @@ def platt_scaling(
     positive : ndarray of bool, shape (n,)
         Whether each example belongs to the class.
     sample_weight : ndarray of shape (n,), optional
-        Weight of each example in the likelihood (the targets stay Platt's, from the unweighted counts, as
-        in scikit-learn).
+        Weight of each example in the likelihood and in the counts behind Platt's targets (as scikit-learn
+        weighs them).
 
     Examples
     --------
@@ -74,10 +74,10 @@ def platt_scaling(
     scale = max(float(np.max(np.abs(F))), 1.0) if len(F) else 1.0
     scale = scale if scale >= 30.0 else 1.0
     F = F / scale
-    n_pos = float(t.sum())
-    n_neg = len(t) - n_pos
-    T = np.where(t, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
     w = np.ones(len(F)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    n_pos = float(w[t].sum())
+    n_neg = float(w[~t].sum())
+    T = np.where(t, (n_pos + 1.0) / (n_pos + 2.0), 1.0 / (n_neg + 2.0))
 
     def loss_and_gradient(ab: np.ndarray) -> tuple[float, np.ndarray]:
         raw = -(ab[0] * F + ab[1])  # log-odds of the positive class

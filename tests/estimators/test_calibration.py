@@ -57,6 +57,31 @@ def test_the_same_probabilities_as_scikit_learns_calibrated_classifier(stance_da
     np.testing.assert_allclose(ours.predict_proba(Z), reference.predict_proba(Z), rtol=1e-5, atol=1e-6)
 
 
+def test_weighted_probabilities_are_scikit_learns_weighted_calibrated_classifier(stance_data):
+    # Weights reach the folds' SVMs, the final SVM and the sigmoids as scikit-learn routes them
+    # (CalibratedClassifierCV.fit(sample_weight=...)); the weights are the era weights' kind: one value per part.
+    texts, y, groups = stance_data
+    keep = np.flatnonzero(np.isin(y, ("pro", "anti", "neutral", "unrelated")))[:600]
+    Z = TextVectorizer(ngram_range=(1, 2), min_df=1).fit_transform([texts[i] for i in keep])
+    w = np.where(np.arange(len(keep)) % 3 == 0, 2.5, 0.4)
+    ours = CalibratedLinearSVC(C=0.3, folds=3).fit(Z, y[keep], groups=groups[keep], sample_weight=w)
+    reference = CalibratedClassifierCV(
+        LinearSVC(C=0.3, random_state=0), method="sigmoid", ensemble=False,
+        cv=calibration_folds(y[keep], groups[keep], 3, 0),
+    ).fit(Z, y[keep], sample_weight=w)
+    np.testing.assert_allclose(ours.predict_proba(Z), reference.predict_proba(Z), rtol=1e-5, atol=1e-6)
+    unweighted = CalibratedLinearSVC(C=0.3, folds=3).fit(Z, y[keep], groups=groups[keep])
+    assert np.abs(unweighted.predict_proba(Z) - ours.predict_proba(Z)).max() > 0.01, "the weights matter"
+
+
+def test_bad_sample_weights_are_refused_before_any_fit():
+    X, y = np.eye(4), ["a", "a", "b", "b"]
+    for w, message in (([1.0, 2.0], "one weight per row"), ([1, -1, 1, 1], "non-negative"),
+                       ([0, 0, 0, 0], "not all zero"), ([1, np.nan, 1, 1], "finite")):
+        with pytest.raises(ValueError, match=message):
+            CalibratedLinearSVC(folds=2).fit(X, y, sample_weight=w)
+
+
 def test_platt_scaling_by_hand():
     # Scores symmetric around 0 with as many positives as negatives: the sigmoid is centred (b = 0) and
     # decreasing in the score of the negatives (a < 0, P = 1 / (1 + exp(a s + b))).
