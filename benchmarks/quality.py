@@ -3,6 +3,11 @@
 * ``topic``: the shipped topic model and a plain ``TfidfVectorizer`` (syllable 1–2-grams) +
   ``LinearSVC`` baseline trained in this run on ``vntc/train``, both scored once on ``vntc/test``:
   accuracy and macro-F1 with 95% bootstrap intervals, and a paired bootstrap test of the difference.
+* ``eras``: era cross-validation of the topic model, both ways: trained on VNTC (2005-07) and scored on each
+  recent set (Dân trí 2020-21, VnExpress 2022), trained on VNTC plus one recent set (era-weighted as shipped)
+  and scored on the other, trained on both recent sets and scored on ``vntc/test``; the shipped
+  configuration against the VNTC-only model (the same estimator trained on ``vntc/train`` alone, unweighted),
+  which is also scored on ``vntc/test``.
 * ``stance``: 5-fold cross-validation grouped by ``doc_id`` on ``stance/train.jsonl`` of a plain
   TF-IDF + ``LinearSVC`` baseline and of a ladder of configurations that adds one idea at a time up to
   the shipped configuration, so each idea's contribution is measured (macro-F1 over the four labels and
@@ -20,19 +25,21 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
 from stance.display import format_metric
-from stance.estimators.pipeline import with_cleaner
+from stance.estimators.pipeline import fit_with_groups, with_cleaner
 from stance.estimators.stance_classifier import StanceClassifier
 from stance.evaluation.metrics import metrics
 from stance.evaluation.protocols import cross_validate
 from stance.evaluation.stats import paired_bootstrap
 from stance.files import atomic_write, to_jsonable
 from stance.text.segment import TOKEN_PATTERN
-from stance.training.configs import stance_model
+from stance.training.configs import DEFAULT_TASKS, stance_model, topic_model
+from stance.training.eras import era_sample_weight, read_eras
 from stance.training.data import read_labelled
 
 DATA = Path("../shared/data")
@@ -118,6 +125,64 @@ def run_topic(data_dir: Path, limit: int | None) -> dict[str, Any]:
     }
 
 
+VNTC = "vntc/train.jsonl.xz"
+RECENT = {"Dân trí 2020-21": "topic_recent/dantri_2020_2021.jsonl.xz", "VnExpress 2022": "topic_recent/vnexpress_2022.jsonl.xz"}
+
+
+def _spread(index: np.ndarray, limit: int) -> list[int]:
+    """At most ``limit`` of ``index``, evenly spread (the files are sorted by label: a prefix has one label)."""
+    return [int(i) for i in index[:: max(1, len(index) // limit)][:limit]]
+
+
+def _fit_eras(data_dir: Path, files: dict[str, str], limit: int | None) -> tuple[Any, int]:
+    """The shipped topic configuration fitted on ``files`` ({path: era}) as ``stance train --task topic`` fits
+    it: the task's excluded labels left out, recent texts weighted to the task's share. Returns (model, n)."""
+    spec = DEFAULT_TASKS["topic"]
+    exclude = {f: labels for f, labels in spec["exclude"].items() if f in files}
+    eras = read_eras(data_dir, files, exclude=exclude)
+    texts, labels, recent = list(eras.data.texts), list(eras.data.labels), eras.is_recent
+    if limit:
+        keep = _spread(np.flatnonzero(~recent), limit) + _spread(np.flatnonzero(recent), limit)
+        texts, labels, recent = [texts[i] for i in keep], [labels[i] for i in keep], recent[keep]
+    model = topic_model()
+    weights = era_sample_weight(recent, spec["recent_share"]) if recent.any() and not recent.all() else None
+    fit_with_groups(model, texts, labels, None, weights)
+    return model, len(texts)
+
+
+def _score(model: Any, data_dir: Path, rel: str, limit: int | None) -> dict[str, Any]:
+    test = read_labelled(data_dir / rel, allow_duplicates=True)
+    keep = _spread(np.arange(len(test)), limit) if limit else range(len(test))
+    x, y = [test.texts[i] for i in keep], [test.labels[i] for i in keep]
+    return metrics(y, model.predict(x).tolist(), n_bootstrap=1000)
+
+
+def run_eras(data_dir: Path, limit: int | None) -> dict[str, Any]:
+    """Era cross-validation, both ways, of the shipped topic configuration against the VNTC-only model."""
+    (dt_name, dt), (ve_name, ve) = RECENT.items()
+    rows: list[tuple[str, str, str, dict]] = []
+    t0 = time.perf_counter()
+    vntc_only, _ = _fit_eras(data_dir, {VNTC: "old"}, limit)
+    for name, rel in [("VNTC test", "vntc/test.jsonl.xz"), (dt_name, dt), (ve_name, ve)]:
+        rows.append(("VNTC-only model", "VNTC train", name, _score(vntc_only, data_dir, rel, limit)))
+    for train_rel, (test_name, test_rel) in ((dt, (ve_name, ve)), (ve, (dt_name, dt))):
+        model, _ = _fit_eras(data_dir, {VNTC: "old", train_rel: "recent"}, limit)
+        train_name = dt_name if train_rel == dt else ve_name
+        rows.append(("shipped configuration", f"VNTC train + {train_name}", test_name,
+                     _score(model, data_dir, test_rel, limit)))
+    recent_only, _ = _fit_eras(data_dir, {dt: "recent", ve: "recent"}, limit)
+    rows.append(("shipped configuration", "Dân trí + VnExpress 2022 (recent only)", "VNTC test",
+                 _score(recent_only, data_dir, "vntc/test.jsonl.xz", limit)))
+    print("Topic, era cross-validation (train on one era, test on the other; figures: accuracy / macro-F1 [95% CI])")
+    print(f"{'model':24s} {'trained on':40s} {'scored on':16s} {'accuracy [95% CI]':28s} {'macro-F1 [95% CI]':28s}")
+    for model_name, trained, scored, m in rows:
+        print(f"{model_name:24s} {trained:40s} {scored:16s} {format_metric(m, 'accuracy'):28s} "
+              f"{format_metric(m, 'macro_f1'):28s}")
+    print(f"({time.perf_counter() - t0:.0f} s)")
+    return {f"{model_name} | {trained} -> {scored}": {k: m[k] for k in ("accuracy", "macro_f1", "ci")}
+            for model_name, trained, scored, m in rows}
+
+
 def run_stance(data_dir: Path, quick: bool, variants: bool = False) -> dict[str, Any]:
     data = read_labelled(data_dir / "stance/train.jsonl", allow_duplicates=True)
     texts, labels = list(data.texts), list(data.labels)
@@ -157,16 +222,21 @@ def run_stance(data_dir: Path, quick: bool, variants: bool = False) -> dict[str,
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.quality", description=__doc__.split("\n\n")[0])
-    parser.add_argument("tasks", nargs="*", choices=("topic", "stance"), default=["topic", "stance"])
+    parser.add_argument("tasks", nargs="*", choices=("topic", "eras", "stance"), default=["topic", "stance"],
+                        help="eras: the topic model's era cross-validation (4 fits of the topic model)")
     parser.add_argument("--data-dir", type=Path, default=DATA)
     parser.add_argument("--quick", action="store_true", help="stance: only the baseline and the shipped configuration")
     parser.add_argument("--variants", action="store_true", help="stance: also the ideas tried and left out")
-    parser.add_argument("--limit", type=int, default=None, help="topic: first N train and test articles (smoke runs)")
+    parser.add_argument("--limit", type=int, default=None,
+                        help="topic, eras: first N train and test articles (of each era; smoke runs)")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = parser.parse_args(argv)
     results: dict[str, Any] = {}
     for task in args.tasks or ["topic", "stance"]:
-        results[task] = run_topic(args.data_dir, args.limit) if task == "topic" else run_stance(args.data_dir, args.quick, args.variants)
+        if task == "stance":
+            results[task] = run_stance(args.data_dir, args.quick, args.variants)
+        else:
+            results[task] = (run_topic if task == "topic" else run_eras)(args.data_dir, args.limit)
         print()
     if args.out:
         atomic_write(args.out, json.dumps(to_jsonable(results), indent=2, ensure_ascii=False))

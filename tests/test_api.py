@@ -185,3 +185,30 @@ def test_classify_batch_on_two_processes_gives_the_same_results(shared_data):
     assert classify_batch(texts, n_jobs=2) == one
     with pytest.raises(ValueError, match="n_jobs must be a non-zero int"):
         classify_batch(texts, n_jobs=0)
+
+
+def test_the_topic_classify_reports_is_the_label_predict_gives_for_the_shipped_model(seed_results):
+    from stance.api import pretrained_model
+    from stance.estimators.pipeline import final_estimator
+
+    model = pretrained_model("topic")
+    assert final_estimator(model).decision_weights_.tolist() == [1.0] * len(TOPIC_LABELS)  # no decision weights
+    texts = [p.read_text(encoding="utf-8") for p in SEEDS]
+    assert [r.topic for r in seed_results.values()] == model.predict(texts).tolist()
+
+
+def test_the_topic_classify_reports_is_the_label_predict_gives_for_a_user_trained_model(shared_data):
+    # A model trained as `stance train DATA` trains (decision weights tuned for macro-F1) on the topics of
+    # UIT-VSFC feedback sentences (training_program, lecturer, facility, others: imbalanced), used as the topic
+    # model: classify's topic is predict's label, including where the weights overrule the largest probability.
+    from stance.training.configs import own_data_model
+    from stance.training.data import read_labelled
+
+    train = read_labelled(shared_data("uit_vsfc", "train.jsonl"), label_field="topic", allow_duplicates=True)
+    test = read_labelled(shared_data("uit_vsfc", "test.jsonl"), label_field="topic", allow_duplicates=True)
+    model = own_data_model().fit(list(train.texts[:3000]), list(train.labels[:3000]))
+    texts = list(test.texts[:600])
+    argmax = model.classes_[model.predict_proba(texts).argmax(axis=1)]
+    predicted = model.predict(texts)
+    assert (argmax != predicted).sum() > 0, "the weights overrule the largest probability somewhere"
+    assert [r.topic for r in classify_batch(texts, topic_model=model)] == predicted.tolist()

@@ -39,3 +39,23 @@ def test_split_cleaner_and_final_estimator():
     assert isinstance(cleaner, Cleaner) and [type(s).__name__ for _, s in rest.steps] == ["TfidfVectorizer", "LogisticRegression"]
     assert split_cleaner(spy) == (None, spy)
     assert final_estimator(make_pipeline(TfidfVectorizer(), make_pipeline(spy))) is spy
+
+
+class WeightSpy(Spy):
+    def fit(self, X, y, groups=None, sample_weight=None):
+        self.sample_weight_ = None if sample_weight is None else list(sample_weight)
+        return super().fit(X, y, groups)
+
+
+def test_sample_weights_reach_the_final_step_or_are_refused():
+    X, y, w = ["Quân Mỹ", "Bóng đá", "Iraq"], ["a", "b", "a"], [2.0, 1.0, 0.5]
+    assert fit_with_groups(with_cleaner(WeightSpy()), X, y, None, w)[-1].sample_weight_ == w
+    assert fit_with_groups(WeightSpy(), X, y, ["d1", "d2", "d3"], w).sample_weight_ == w
+    assert fit_with_groups(with_cleaner(WeightSpy()), X, y, None)[-1].sample_weight_ is None
+    # A model that cannot take weights is refused rather than trained unweighted.
+    try:
+        fit_with_groups(with_cleaner(Spy()), X, y, None, w)
+    except ValueError as err:
+        assert "Spy.fit takes no sample_weight" in str(err)
+    else:
+        raise AssertionError("a model without sample_weight was trained with weights ignored")

@@ -84,6 +84,25 @@ def test_grouped_cv_gives_each_fold_model_the_groups_of_its_training_rows():
     assert [g for _, g in GroupAware.fits] == [None] * 4
 
 
+class WeightAware(GroupAware):
+    def fit(self, X, y, groups=None, sample_weight=None):
+        WeightAware.weights.append((list(X), list(sample_weight)))
+        return super().fit(X, y, groups)
+
+
+def test_each_fold_model_gets_the_weights_of_its_training_rows():
+    texts = [f"văn bản {i}" for i in range(24)]
+    labels = ["a", "b"] * 12
+    weights = [1.0 + i for i in range(24)]
+    WeightAware.weights, GroupAware.fits = [], []
+    cv = cross_validate(WeightAware(), texts, labels, n_splits=4, n_bootstrap=0, sample_weight=weights)
+    assert len(WeightAware.weights) == 4 and cv["protocol"]["n"] == 24
+    for seen, w in WeightAware.weights:
+        assert w == [weights[texts.index(t)] for t in seen] and len(seen) == 18
+    with pytest.raises(ValueError, match="23 weights for 24 texts"):
+        cross_validate(WeightAware(), texts, labels, n_splits=4, n_bootstrap=0, sample_weight=weights[1:])
+
+
 def test_a_pipeline_gets_groups_at_its_final_step_and_a_plain_one_none():
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer

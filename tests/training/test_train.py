@@ -69,3 +69,30 @@ def test_train_writes_a_cleaning_pipeline_with_manifest_and_card(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.md", "m.stance", "train.jsonl"]
     model = load(tmp_path / "m.stance")  # the user's own model: no trusted=True needed
     assert model.predict(["<b>cầu thủ</b> ghi bàn", "quân Mỹ ở Iraq"]).tolist() == ["b", "a"]
+
+
+def test_train_default_topic_reads_every_era_file_weighs_the_eras_and_records_each_file(tmp_path, shared_data):
+    # A miniature data folder laid out as ../shared/data, with real articles of each of the three files
+    # (every 40th record: all labels of each file, Dân trí's travel section among them).
+    import hashlib
+    import lzma
+
+    from stance.training.train import train_default
+
+    kept = {}
+    for rel in ("vntc/train.jsonl.xz", "topic_recent/dantri_2020_2021.jsonl.xz", "topic_recent/vnexpress_2022.jsonl.xz"):
+        with lzma.open(shared_data(*rel.split("/")), "rt", encoding="utf-8") as f:
+            rows = [json.loads(line) for k, line in enumerate(f) if k % 40 == 0]
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        with lzma.open(tmp_path / rel, "wt", encoding="utf-8") as f:
+            f.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+        kept[rel] = [r["label"] for r in rows if not (rel.startswith("topic_recent/dantri") and r["label"] == "Doi song")]
+    manifest = train_default("topic", data_dir=tmp_path, out=tmp_path / "topic.stance", progress=False)
+    assert manifest["data"] == {rel: hashlib.sha256((tmp_path / rel).read_bytes()).hexdigest() for rel in kept}
+    n_old, n_recent = len(kept["vntc/train.jsonl.xz"]), sum(len(v) for r, v in kept.items() if r != "vntc/train.jsonl.xz")
+    assert manifest["n_examples"] == n_old + n_recent and manifest["eras"]["n_recent"] == n_recent
+    assert manifest["eras"]["excluded"]["topic_recent/dantri_2020_2021.jsonl.xz"]["labels"] == ["Doi song"]
+    w = manifest["eras"]["weights"]  # recent texts carry half the weight; mean weight 1
+    assert w["recent"] * n_recent == pytest.approx(w["old"] * n_old)
+    assert w["recent"] * n_recent + w["old"] * n_old == pytest.approx(n_old + n_recent)
+    assert "carry 50% of the training weight" in (tmp_path / "topic.md").read_text(encoding="utf-8")
