@@ -92,7 +92,7 @@ def test_train_default_topic_reads_every_era_file_weighs_the_eras_and_records_ea
     n_old, n_recent = len(kept["vntc/train.jsonl.xz"]), sum(len(v) for r, v in kept.items() if r != "vntc/train.jsonl.xz")
     assert manifest["n_examples"] == n_old + n_recent and manifest["eras"]["n_recent"] == n_recent
     assert manifest["eras"]["excluded"]["topic_recent/dantri_2020_2021.jsonl.xz"]["labels"] == ["Doi song"]
-    w = manifest["eras"]["weights"]  # recent texts carry half the weight; mean weight 1
-    assert w["recent"] * n_recent == pytest.approx(w["old"] * n_old)
+    w = manifest["eras"]["weights"]  # recent texts carry 40% of the weight; mean weight 1
+    assert w["recent"] * n_recent * 0.6 == pytest.approx(w["old"] * n_old * 0.4)
     assert w["recent"] * n_recent + w["old"] * n_old == pytest.approx(n_old + n_recent)
-    assert "carry 50% of the training weight" in (tmp_path / "topic.md").read_text(encoding="utf-8")
+    assert "carry 40% of the training weight" in (tmp_path / "topic.md").read_text(encoding="utf-8")
