@@ -7,7 +7,7 @@ Run from the project root::
     python -m benchmarks.hostile --only api --case empty --case "100k newlines"
     python -m benchmarks.hostile --only big  # 10 MB in one call (a minute or two)
 
-Five parts:
+Six parts (and ``big``):
 
 ``api``
     Odd values and pathological texts for :func:`stance.classify`. Each must either return a valid
@@ -35,6 +35,10 @@ Five parts:
     ``stance view`` (script as entities, 100,000 lines, a 1 MB line, a page cleaning empties). Each must give a
     report or page with no script in it (valid ``report.json``), or exit 2 with a message naming the file.
     The cases are in :mod:`benchmarks.hostile_views`.
+``training``
+    Damaged data folders for ``stance train --task topic`` (a missing, non-xz, empty or badly formed file, a
+    label outside the task): refused with a message naming the file, no model written. The cases are in
+    :mod:`benchmarks.hostile_training`.
 ``big``
     10 MB of article text (the seed paragraphs repeated, each copy numbered) in one :func:`stance.classify`
     call: it must return a valid result within :data:`BIG_SECONDS_LIMIT` and a peak RSS under
@@ -65,8 +69,8 @@ from typing import Any, Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-PARTS = ("api", "cli", "artefacts", "bulk", "views", "big")
-DEFAULT_PARTS = ("api", "cli", "artefacts", "bulk", "views")
+PARTS = ("api", "cli", "artefacts", "bulk", "views", "training", "big")
+DEFAULT_PARTS = ("api", "cli", "artefacts", "bulk", "views", "training")
 API_SECONDS_LIMIT = 120.0
 """An API input that takes longer than this counts as not handled (a denial of service)."""
 BIG_SECONDS_LIMIT = 120.0
@@ -724,6 +728,10 @@ def run(parts: Sequence[str] = DEFAULT_PARTS, *, base: Path | None = None, cases
                 from benchmarks.hostile_views import run_views
 
                 report.outcomes += run_views(work)
+            if "training" in parts:
+                from benchmarks.hostile_training import run_training
+
+                report.outcomes += run_training(work)
             if "big" in parts:
                 report.outcomes += run_big()
         finally:

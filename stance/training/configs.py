@@ -35,7 +35,8 @@ def topic_model() -> Pipeline:
     Syllable 1–2-grams with sublinear TF, the 200,000 most frequent kept (the model stays small and
     3-fold cross-validation on VNTC train loses nothing against the full 785k vocabulary; see
     ``docs/models.md``), a linear SVM with Platt-calibrated probabilities fitted on 2-fold out-of-fold
-    scores, the folds fitted in parallel (the whole training stays under a minute on 2 cores).
+    scores, the folds fitted in parallel. No decision weights: its label is ``argmax(P)``. ``stance train
+    --task topic`` fits it on VNTC train plus the recent sets, era-weighted (:data:`DEFAULT_TASKS`).
     """
     return with_cleaner(
         TextClassifier(

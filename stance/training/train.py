@@ -125,7 +125,9 @@ def train_default(
     eras = read_eras(data_dir, spec["data"], exclude=spec.get("exclude"))
     unknown = sorted(set(eras.data.labels) - set(spec["labels"]))
     if unknown:
-        raise ValueError(f"{data_dir}: labels {unknown} are not labels of the {task} task")
+        where = sorted({m["data_file"] for m, label in zip(eras.data.meta, eras.data.labels) if label in unknown})
+        raise ValueError(f"{', '.join(str(Path(data_dir) / w) for w in where)}: labels {unknown} are not labels "
+                         f"of the {task} task ({sorted(spec['labels'])})")
     weights, extra = None, {}
     if eras.is_recent.any():
         weights = era_sample_weight(eras.is_recent, spec["recent_share"])

@@ -71,6 +71,7 @@ def test_train_writes_a_cleaning_pipeline_with_manifest_and_card(tmp_path):
     assert model.predict(["<b>cầu thủ</b> ghi bàn", "quân Mỹ ở Iraq"]).tolist() == ["b", "a"]
 
 
+@pytest.mark.slow
 def test_train_default_topic_reads_every_era_file_weighs_the_eras_and_records_each_file(tmp_path, shared_data):
     # A miniature data folder laid out as ../shared/data, with real articles of each of the three files
     # (every 40th record: all labels of each file, Dân trí's travel section among them).
