@@ -207,6 +207,12 @@ def test_hostile_battery_api_quick_cases():
     assert raised == {"None", "bytes", "int", "list of str", "empty", "whitespace only"}
 
 
+def test_hostile_battery_training_folders():
+    proc = hostile("--only", "training", "--quiet")
+    assert proc.returncode == 0 and SUMMARY.search(proc.stdout), proc.stdout + proc.stderr
+    assert re.search(r"^training\s+5\s+5$", proc.stdout, re.M), proc.stdout
+
+
 def test_hostile_battery_refuses_unknown_parts_and_cases():
     assert hostile("--only", "nonsense").returncode == 2
     assert hostile("--only", "api", "--case", "no such case").returncode == 2
