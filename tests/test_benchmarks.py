@@ -83,3 +83,24 @@ def test_bulk_mode_reports_throughput_and_unavailable_pipelines(tiny_files, tmp_
     assert identity["n_docs"] == 200 and identity["n_outputs"] == 200
     texts = [item.checked()["text"] for item in iter_json_records(tiny_files[1])]
     assert identity["mb_utf8"] == pytest.approx(sum(len(t.encode("utf-8")) for t in texts) / 1e6)
+
+
+@pytest.mark.slow
+def test_quality_eras_prints_every_era_protocol(shared_data, tmp_path):
+    # A smoke run on 150 articles per era: the six rows (VNTC-only model on VNTC test and on each recent set, the
+    # shipped configuration on VNTC + one recent set -> the other, recent -> VNTC test), figures read back.
+    data_dir = shared_data("vntc", "train.jsonl.xz").parent.parent
+    proc = run("benchmarks.quality", "eras", "--data-dir", str(data_dir), "--limit", "150",
+               "--out", str(tmp_path / "eras.json"), timeout=1800)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    saved = json.loads((tmp_path / "eras.json").read_text(encoding="utf-8"))["eras"]
+    assert list(saved) == [
+        "VNTC-only model | VNTC train -> VNTC test", "VNTC-only model | VNTC train -> Dân trí 2020-21",
+        "VNTC-only model | VNTC train -> VnExpress 2022",
+        "shipped configuration | VNTC train + Dân trí 2020-21 -> VnExpress 2022",
+        "shipped configuration | VNTC train + VnExpress 2022 -> Dân trí 2020-21",
+        "shipped configuration | Dân trí + VnExpress 2022 (recent only) -> VNTC test",
+    ]
+    # 150 articles per era are enough for far better than chance (0.1) on 10 topics.
+    assert all(0.3 < row["accuracy"] <= 1.0 for row in saved.values()), saved
+    assert sum(line.startswith(("VNTC-only", "shipped")) for line in proc.stdout.splitlines()) == 6
