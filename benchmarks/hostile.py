@@ -7,7 +7,7 @@ Run from the project root::
     python -m benchmarks.hostile --only api --case empty --case "100k newlines"
     python -m benchmarks.hostile --only big  # 10 MB in one call (a minute or two)
 
-Six parts (and ``big``):
+Five parts:
 
 ``api``
     Odd values and pathological texts for :func:`stance.classify`. Each must either return a valid
