@@ -154,10 +154,8 @@ class CalibratedLinearSVC(ClassifierMixin, BaseEstimator):
         self.n_jobs = n_jobs
         self.random_state = random_state
 
-    def fit(
-        self, X, y: Sequence[Hashable], groups: Sequence[Hashable] | None = None,
-        sample_weight: Sequence[float] | None = None,
-    ) -> "CalibratedLinearSVC":
+    def fit(self, X, y: Sequence[Hashable], groups: Sequence[Hashable] | None = None,
+            sample_weight: Sequence[float] | None = None) -> "CalibratedLinearSVC":
         """Fit the SVM on all of ``X`` and the calibration on its out-of-fold scores.
 
         Parameters
