@@ -2,12 +2,12 @@
 
 Run from the project root::
 
-    python -m benchmarks.hostile            # api, cli, artefacts and bulk
+    python -m benchmarks.hostile            # api, cli, artefacts, bulk and views
     python -m benchmarks.hostile --only cli,artefacts
     python -m benchmarks.hostile --only api --case empty --case "100k newlines"
     python -m benchmarks.hostile --only big  # 10 MB in one call (a minute or two)
 
-Five parts:
+Six parts:
 
 ``api``
     Odd values and pathological texts for :func:`stance.classify`. Each must either return a valid
@@ -19,10 +19,13 @@ Five parts:
     Windows-1258, undecodable, a directory named ``*.txt``, symbolic link loops, a FIFO, an unreadable
     file). Exactly one row per input file, in order; the bad ones carry ``error``.
 ``artefacts``
-    Damaged and hostile model files for :func:`stance.load` (truncated, bit-flipped, wrong checksum,
-    future schema, missing or broken manifest, zero bytes, pickles that would create a marker file).
-    Each must raise :class:`stance.ArtefactError` (or its subclass) with a message, and the marker
-    file must never appear.
+    Damaged and hostile model files for :func:`stance.load` (truncated, bit-flipped, wrong checksums, future
+    formats and schemas, manifests that are not JSON, 100,000 levels deep or of the wrong types, a FIFO,
+    ``/dev/zero``, skops trees naming ``os.system``, pickles that would create a marker file, a dict where a
+    model should be, labels that are not the model's) and ``stance train --out`` aimed at its own data, a
+    folder or a foreign file. Each must raise :class:`stance.ArtefactError` (or its subclass) naming the file,
+    or exit 2 leaving every input intact, and the marker file must never appear. The cases are in
+    :mod:`benchmarks.hostile_artefacts`.
 ``bulk``
     ``stance classify ... --out x.parquet`` over hostile tables: 5 MB rows, wrong types in every column, bad
     JSON lines and bytes, ragged CSV rows, tables without the text field, files that only pretend to be Parquet,
@@ -53,7 +56,6 @@ import io
 import json
 import math
 import os
-import pickle
 import stat
 import sys
 import tempfile
@@ -357,170 +359,6 @@ def run_cli(base: Path, *, batch_size: int = 3) -> tuple[list[Outcome], int]:
 
 
 # --------------------------------------------------------------------------------------------------
-# Artefacts
-
-
-class _Marker:
-    """Unpickling this creates the file ``path`` (stands for any code an attacker could run)."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Path.touch, (Path(self.path),))
-
-
-def _small_model() -> Any:
-    from stance.estimators.text_classifier import TextClassifier
-
-    texts = ["quân Mỹ ở Iraq", "binh sĩ Mỹ rút", "đội tuyển thắng", "cầu thủ ghi bàn"] * 3
-    return TextClassifier(min_df=1, calibration_folds=2).fit(texts, ["w", "w", "s", "s"] * 3)
-
-
-def _write_manifest(path: Path, **changes: Any) -> None:
-    """A well-formed manifest for ``path`` (forged: anyone can write one), with ``changes`` applied."""
-    from stance.files import sha256_file
-    from stance.persist import SCHEMA_VERSION
-
-    manifest = {"schema_version": SCHEMA_VERSION, "task": "demo",
-                "payload": {"file": path.name, "sha256": sha256_file(path)}}
-    manifest.update(changes)
-    path.with_suffix(".json").write_text(json.dumps(manifest), encoding="utf-8")
-
-
-def artefact_cases(folder: Path, marker: Path) -> list[tuple[str, Path, bool]]:
-    """Make damaged and hostile artefacts in ``folder``: (name, payload path, trusted) triples."""
-    from stance.persist import save
-
-    model = _small_model()
-    hostile = pickle.dumps(_Marker(str(marker)))
-    cases: list[tuple[str, Path, bool]] = []
-
-    def fresh(name: str) -> Path:
-        path = folder / f"{name}.joblib"
-        save(model, path, task="demo")
-        return path
-
-    for trusted in (False, True):
-        tag = "trusted" if trusted else "untrusted"
-        p = fresh(f"truncated-{tag}")
-        p.write_bytes(p.read_bytes()[: p.stat().st_size // 2])
-        cases.append((f"truncated payload ({tag})", p, trusted))
-        p = fresh(f"bitflip-{tag}")
-        data = bytearray(p.read_bytes())
-        data[len(data) // 2] ^= 0x10
-        p.write_bytes(bytes(data))
-        cases.append((f"one bit flipped ({tag})", p, trusted))
-    p = fresh("wrong-sha")
-    m = json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
-    m["payload"]["sha256"] = "0" * 64
-    p.with_suffix(".json").write_text(json.dumps(m), encoding="utf-8")
-    cases.append(("manifest sha256 wrong", p, True))
-    p = fresh("future")
-    m = json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
-    m["schema_version"] = 99
-    p.with_suffix(".json").write_text(json.dumps(m), encoding="utf-8")
-    cases.append(("future schema version", p, True))
-    for name, text in [("manifest not JSON", "{not json"), ("manifest is a list", "[1, 2]"),
-                       ("manifest zero bytes", ""), ("manifest not UTF-8", None),
-                       ("manifest without payload", json.dumps({"schema_version": 1})),
-                       ("manifest schema_version a string", json.dumps({"schema_version": "1",
-                                                                        "payload": {"sha256": "0" * 64}})),
-                       ("manifest sha256 a number", json.dumps({"schema_version": 1, "payload": {"sha256": 5}}))]:
-        p = fresh(name.replace(" ", "-"))
-        if text is None:
-            p.with_suffix(".json").write_bytes(b"\xff\xfe\x00{")
-        else:
-            p.with_suffix(".json").write_text(text, encoding="utf-8")
-        cases.append((name, p, True))
-    p = fresh("manifest-dir")
-    p.with_suffix(".json").unlink()
-    p.with_suffix(".json").mkdir()
-    cases.append(("manifest is a directory", p, True))
-    p = fresh("no-manifest")
-    p.with_suffix(".json").unlink()
-    cases.append(("missing manifest", p, True))
-    cases.append(("missing payload", folder / "nothing-here.joblib", True))
-    (folder / "a-directory.joblib").mkdir()
-    cases.append(("payload is a directory", folder / "a-directory.joblib", True))
-    def raw(name: str, file: str, payload: bytes, trusted: bool, *, manifest: bool = True,
-            changes: dict | None = None) -> None:
-        """A payload of these bytes with a forged manifest that matches it (with ``changes``), or none."""
-        p = folder / file
-        p.write_bytes(payload)
-        if manifest:
-            _write_manifest(p, **(changes or {}))
-        cases.append((name, p, trusted))
-
-    raw("zero-byte payload, matching manifest", "zero.joblib", b"", True)
-    raw("random bytes, matching manifest", "garbage.joblib", os.urandom(4096), True)
-    raw("pickle of a class that does not exist", "unknown-class.joblib",
-        b"\x80\x04\x95\x1c\x00\x00\x00\x00\x00\x00\x00\x8c\x0bno_such_mod\x94\x8c\x03Cls\x94\x93\x94.", True)
-    # Hostile pickles: with a forged, matching manifest (refused: not trusted) ...
-    raw("hostile pickle, forged manifest (untrusted)", "evil.joblib", hostile, False)
-    # ... with a manifest whose checksum does not match (refused before unpickling, even if trusted) ...
-    raw("hostile pickle, checksum mismatch (trusted)", "evil-badsha.joblib", hostile, True,
-        changes={"payload": {"file": "evil-badsha.joblib", "sha256": "f" * 64}})
-    # ... without a manifest, and renamed to look like a shipped model.
-    raw("hostile pickle named stance.joblib, no manifest", "stance.joblib", hostile, False, manifest=False)
-    raw("hostile pickle named topic.joblib (untrusted)", "topic.joblib", hostile, False)
-    link_dir = folder / "linked"
-    link_dir.mkdir()
-    os.symlink(folder / "evil.joblib", link_dir / "evil.joblib")
-    os.symlink(folder / "evil.json", link_dir / "evil.json")
-    cases.append(("symlink to hostile pickle (untrusted)", link_dir / "evil.joblib", False))
-    return cases
-
-
-def run_artefacts(base: Path) -> tuple[list[Outcome], int]:
-    """Load every damaged or hostile artefact; outcomes and how many times injected code ran."""
-    from stance.persist import ArtefactError, load
-    from stance.cli import main
-
-    folder = base / "artefacts"
-    folder.mkdir()
-    marker = base / "INJECTED-CODE-RAN"
-    outcomes = []
-    injected = 0
-    for name, path, trusted in artefact_cases(folder, marker):
-        start = time.perf_counter()
-        try:
-            load(path, trusted=trusted)
-        except ArtefactError as e:
-            ok = path.stem in str(e)  # the message names the file (payload or manifest)
-            detail = f"{type(e).__name__}: {_short(str(e).replace(str(folder) + os.sep, ''), 70)}"
-            outcomes.append(Outcome("artefacts", name, ok, detail, time.perf_counter() - start))
-        except Exception as e:  # noqa: BLE001
-            detail = f"CRASH {type(e).__name__}: {_short(str(e))}"
-            outcomes.append(Outcome("artefacts", name, False, detail, time.perf_counter() - start, crashed=True))
-        else:
-            outcomes.append(Outcome("artefacts", name, False, "loaded without error", time.perf_counter() - start))
-        if marker.exists():
-            injected += 1
-            outcomes[-1].handled = False
-            outcomes[-1].detail += " — INJECTED CODE RAN"
-            marker.unlink()
-    # The command line refuses the hostile file without --trusted (exit 2, message on stderr).
-    err = io.StringIO()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        try:
-            status = main(["classify", "--stance-model", str(folder / "evil.joblib"), str(SEEDS[0])])
-        except Exception as e:  # noqa: BLE001
-            status = f"CRASH {type(e).__name__}: {e}"
-    ok = status == 2 and "trusted" in err.getvalue()
-    outcomes.append(Outcome("artefacts", "CLI --stance-model hostile, no --trusted", ok,
-                            f"exit {status}: {_short(err.getvalue().strip().replace(str(folder) + os.sep, ''), 70)}"))
-    if marker.exists():
-        injected += 1
-        outcomes[-1].handled = False
-        marker.unlink()
-    return outcomes, injected
-
-
-# --------------------------------------------------------------------------------------------------
-
-
-# --------------------------------------------------------------------------------------------------
 # Bulk: tables in, results tables out (stance classify --out)
 
 
@@ -713,6 +551,8 @@ def run(parts: Sequence[str] = DEFAULT_PARTS, *, base: Path | None = None, cases
                 report.outcomes += outcomes
                 report.rows_lost += lost
             if "artefacts" in parts:
+                from benchmarks.hostile_artefacts import run_artefacts
+
                 outcomes, injected = run_artefacts(work)
                 report.outcomes += outcomes
                 report.injected_ran += injected

@@ -59,16 +59,15 @@ def test_a_worker_killed_mid_run_costs_no_rows(cluster, local_table, tmp_path):
 
 def test_a_model_of_ones_own_reaches_the_workers_without_its_file(cluster, local_table, tmp_path):
     from stance.api import pretrained_model
-    from stance.persist import PRETRAINED, load
+    from stance.persist import PRETRAINED, SUFFIX, load
 
     local, _ = cluster
     source, expected = local_table
-    for name in ("stance.joblib", "stance.json"):
-        shutil.copy(PRETRAINED / name, tmp_path / name)
-    mine = load(tmp_path / "stance.joblib", trusted=True)
+    copy = tmp_path / f"stance{SUFFIX}"
+    shutil.copy(PRETRAINED / f"stance{SUFFIX}", copy)
+    mine = load(copy)
     assert mine is not pretrained_model("stance")
-    for name in ("stance.joblib", "stance.json"):
-        (tmp_path / name).unlink()  # a worker that tried to read the file would fail
+    copy.unlink()  # a worker that tried to read the file would fail
     out = tmp_path / "r.parquet"
     summary = classify_corpus([source], out, batch_size=10, scheduler=local.scheduler_address, stance_model=mine)
     assert summary.rows == 400 and summary.workers == 2
