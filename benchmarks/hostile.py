@@ -510,6 +510,20 @@ def run_bulk(base: Path) -> tuple[list[Outcome], int]:
     return outcomes, lost
 
 
+def run_cli_in_process(argv: list[str]) -> tuple[Any, str]:
+    """Exit status (or ``"CRASH ..."`` when it raised) and standard error (stripped) of ``stance ARGV``, run in
+    this process with standard output discarded."""
+    from stance.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        try:
+            status = main(argv)
+        except Exception as e:  # noqa: BLE001
+            status = f"CRASH {type(e).__name__}: {_short(str(e))}"
+    return status, err.getvalue().strip()
+
+
 def _short(text: str, width: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"

@@ -8,7 +8,6 @@ hostile pickle that runs touches a marker file, which the battery checks after e
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
@@ -18,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.hostile import SEEDS, Outcome, _short
+from benchmarks.hostile import SEEDS, Outcome, _short, run_cli_in_process
 
 __all__ = ["artefact_cases", "run_artefacts"]
 
@@ -157,19 +156,6 @@ def _pickled(obj: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _cli(argv: list[str]) -> tuple[Any, str]:
-    """Exit status (or the crash) and standard error of ``stance ARGV`` run in this process."""
-    from stance.cli import main
-
-    err = io.StringIO()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        try:
-            status = main(argv)
-        except Exception as e:  # noqa: BLE001
-            status = f"CRASH {type(e).__name__}: {e}"
-    return status, err.getvalue()
-
-
 def run_artefacts(base: Path) -> tuple[list[Outcome], int]:
     """Load every damaged or hostile model file; outcomes and how many times injected code ran."""
     from stance.persist import SUFFIX, ArtefactError, load, save
@@ -203,13 +189,13 @@ def run_artefacts(base: Path) -> tuple[list[Outcome], int]:
             outcomes.append(Outcome("artefacts", name, False, "loaded without error", time.perf_counter() - start))
         check_marker()
     # The command line: a hostile file is refused without --trusted, a model in the wrong role is named.
-    status, err = _cli(["classify", "--stance-model", str(folder / "legacy-evil.joblib"), str(SEEDS[0])])
+    status, err = run_cli_in_process(["classify", "--stance-model", str(folder / "legacy-evil.joblib"), str(SEEDS[0])])
     outcomes.append(Outcome("artefacts", "CLI --stance-model hostile pickle, no --trusted",
                             status == 2 and "trusted" in err, f"exit {status}: {_short(err.strip(), 70)}"))
     check_marker()
     topic_like = folder / f"topic-like{SUFFIX}"
     save(_small_model(), topic_like, task="demo")
-    status, err = _cli(["classify", "--stance-model", str(topic_like), str(SEEDS[0])])
+    status, err = run_cli_in_process(["classify", "--stance-model", str(topic_like), str(SEEDS[0])])
     outcomes.append(Outcome("artefacts", "CLI --stance-model with topic labels", status == 2 and "labels" in err,
                             f"exit {status}: {_short(err.strip(), 70)}"))
     # --out never overwrites an input, a folder or a file that is not a model.
@@ -220,7 +206,7 @@ def run_artefacts(base: Path) -> tuple[list[Outcome], int]:
     for what, out in (("--out is the training data", data), ("--out is a folder", folder / "linked"),
                       ("--out is a foreign file", SEEDS[0])):
         seed_before = SEEDS[0].read_bytes()
-        status, err = _cli(["train", str(data), "--out", str(out), "--quiet", "--allow-duplicates"])
+        status, err = run_cli_in_process(["train", str(data), "--out", str(out), "--quiet", "--allow-duplicates"])
         intact = data.read_bytes() == before and SEEDS[0].read_bytes() == seed_before
         outcomes.append(Outcome("artefacts", f"CLI train {what}", status == 2 and intact,
                                 f"exit {status}, inputs {'intact' if intact else 'CHANGED'}: {_short(err.strip(), 60)}"))
