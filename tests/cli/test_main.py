@@ -31,3 +31,24 @@ def test_usage_errors_exit_2(capsys):
     with pytest.raises(SystemExit) as exit_:
         main(["no-such-verb"])
     assert exit_.value.code == 2
+
+
+def test_help_documents_the_exit_status_and_readme_says_the_same(capsys):
+    from tests.paths import ROOT
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--help"])
+    out = capsys.readouterr().out
+    assert "exit status:\n  0  everything was done\n  1  some inputs could not be processed" in out
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "Exit status: 0" in readme and "1 some inputs could not be processed" in readme and "2 usage error" in readme
+
+
+def test_a_warning_is_one_line_naming_the_command_without_a_source_path():
+    proc = subprocess.run(
+        [sys.executable, "-c", "import warnings, sys; from stance.cli import main; import stance.cli.info as info; "
+         "info.run = lambda args: warnings.warn('two problems:\\n  a.jsonl:1: x\\n  a.jsonl:2: y') or 0; "
+         "sys.exit(main(['info']))"],
+        capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == "stance info: warning: two problems: a.jsonl:1: x; a.jsonl:2: y\n"
