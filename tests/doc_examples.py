@@ -4,7 +4,7 @@ What runs:
 
 - ```` ```console ```` blocks: each ``$ command`` line (continued on the next lines while a quote is open or a
   line ends in ``\\``) runs in bash; the lines after it, up to the next ``$``, are the output it must print
-  (standard output and standard error together; ``...`` matches anything, as in doctest's ELLIPSIS). A command
+  (standard output and standard error together, as a terminal shows them; ``...`` matches anything, as in doctest's ELLIPSIS). A command
   whose expected output has no ``error:`` must exit 0.
 - ```` ```python ```` blocks with ``>>>`` prompts: doctests (ELLIPSIS).
 - other ```` ```python ```` blocks: run as a script; they must not raise.
@@ -140,9 +140,9 @@ def run_console(block: Block, cwd: Path, env: dict[str, str], lines: list[str]) 
     failures = []
     for command, first, last in commands(block):
         want = "\n".join(lines[first:last])
-        proc = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, capture_output=True, text=True,
-                              timeout=600)
-        got = proc.stdout + proc.stderr
+        proc = subprocess.run(["bash", "-c", command], cwd=cwd, env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, timeout=600)
+        got = proc.stdout
         where = f"{block.doc.name}:{first}"
         if proc.returncode != 0 and "error:" not in want:
             failures.append(Failure(where, f"$ {command}\nexit status {proc.returncode}:\n{got}"))
@@ -157,14 +157,13 @@ def run_console(block: Block, cwd: Path, env: dict[str, str], lines: list[str]) 
 class _Collector(doctest.DocTestRunner):
     def __init__(self) -> None:
         super().__init__(optionflags=doctest.ELLIPSIS)
-        self.failed: list[tuple[doctest.Example, str | None]] = []
+        self.failed: list[tuple[doctest.Example, str | BaseException]] = []
 
     def report_failure(self, out, test, example, got):  # noqa: ANN001 (doctest's signature)
         self.failed.append((example, got))
 
     def report_unexpected_exception(self, out, test, example, exc_info):  # noqa: ANN001
-        self.failed.append((example, None))
-        self._exc = exc_info
+        self.failed.append((example, exc_info[1]))
 
 
 def run_python(block: Block, cwd: Path) -> list[Failure]:
@@ -189,9 +188,8 @@ def run_python(block: Block, cwd: Path) -> list[Failure]:
     for example, got in runner.failed:
         first = block.start + example.lineno + example.source.count("\n")
         where = f"{block.doc.name}:{block.start + example.lineno + 1}"
-        if got is None:
-            exc = runner._exc[1]
-            failures.append(Failure(where, f">>> {example.source}raised {type(exc).__name__}: {exc}"))
+        if isinstance(got, BaseException):
+            failures.append(Failure(where, f">>> {example.source}raised {type(got).__name__}: {got}"))
         else:
             failures.append(Failure(where, f">>> {example.source}expected:\n{example.want}got:\n{got}", first,
                                     first + example.want.count("\n"), got))

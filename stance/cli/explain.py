@@ -59,13 +59,13 @@ def run(args: argparse.Namespace) -> int:
     path = args.file
     if args.article is not None:
         if os.path.isdir(args.article):
-            print(f"stance explain: {args.article} is a folder; explain reads one article: give one file "
+            print(f"stance explain: error: {args.article} is a folder; explain reads one article: give one file "
                   "(stance classify reads folders)", file=sys.stderr)
             return 2
         if os.path.isfile(args.article):
             path = Path(args.article)
         elif looks_like_path(args.article):
-            print(f"stance explain: {args.article}: no such file; to explain these words as the article's text, "
+            print(f"stance explain: error: {args.article}: no such file; to explain these words as the article's text, "
                   "pass --text", file=sys.stderr)
             return 2
     if path is not None:
