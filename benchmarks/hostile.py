@@ -561,7 +561,16 @@ def bulk_cases(base: Path) -> list[BulkCase]:
     (base / "dup.csv").write_text("id,text,text\n1,a,b\n", encoding="utf-8")
     (base / "empty.csv").write_bytes(b"")
     pq.write_table(pa.table({"id": [1], "body": [para]}), base / "body.parquet")
+    (base / "empty_folder").mkdir(exist_ok=True)
+    (base / "no_documents").mkdir(exist_ok=True)
+    for name, data in (("scan.pdf", b"%PDF-1.4"), ("notes.docx", b"PK\x03\x04"), ("README", b"hi")):
+        (base / "no_documents" / name).write_bytes(data)
+    (base / "header_only.csv").write_text("id,text\n", encoding="utf-8")
     return [
+        BulkCase("an empty folder", [base / "empty_folder"], 2, None, says="nothing to classify"),
+        BulkCase("a folder of PDFs and other non-documents", [base / "no_documents"], 2, None,
+                 says="skipped 3 file(s) that are not .txt, .html or .htm"),
+        BulkCase("a CSV with a header and no rows", [base / "header_only.csv"], 2, 0, says="holds no article"),
         BulkCase("huge rows (5 MB text in JSONL and CSV)", [_jsonl(base / "huge.jsonl", [{"text": para}, {"text": huge},
                  {"text": para}]), base / "huge.csv"], 0, 6),
         BulkCase("wrong types per column", [_jsonl(base / "types.jsonl", [
@@ -607,6 +616,8 @@ def _check_bulk(case: BulkCase, out: Path, status: int, err: str) -> tuple[str |
     errors = sum(e is not None for e in table.column("error").to_pylist())
     if table.num_rows != case.rows or errors != case.errors or parts.exists():
         return f"{table.num_rows} rows, {errors} errors (expected {case.rows}, {case.errors})", max(0, case.rows - table.num_rows)
+    if case.says not in err:
+        return f"message does not say {case.says!r}: {_short(err)}", 0
     return None, 0
 
 
@@ -669,7 +680,29 @@ def run_bulk(base: Path) -> tuple[list[Outcome], int]:
                              f"refused: {_short(err.strip().splitlines()[-1].replace(str(base / 'bulk'), ''), 70)}")
         outcomes.append(Outcome("bulk", case.name, problem is None, detail, time.perf_counter() - start))
     outcomes.append(_resume_with_another_input(base / "bulk"))
+    outcomes += _paths_given_as_text(base / "bulk")
     return outcomes, lost
+
+
+def _paths_given_as_text(base: Path) -> list[Outcome]:
+    """``stance explain ARG``: a file is read as the article, a missing file name or a folder is refused."""
+    seed = sorted((ROOT / "seeds").glob("*.txt"))[2]
+    cases = [("explain: an existing file as the argument", [str(seed)], 0, f"file: {seed} ("),
+             ("explain: a file name that does not exist", [str(base / "missing.txt")], 2, "no such file"),
+             ("explain: a folder as the argument", [str(base)], 2, "is a folder")]
+    outcomes = []
+    for name, args, want, says in cases:
+        out, err = io.StringIO(), io.StringIO()
+        start = time.perf_counter()
+        from stance.cli import main
+
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main(["explain", "--n", "1", *args])
+        said = out.getvalue() + err.getvalue()
+        ok = status == want and says in said
+        outcomes.append(Outcome("cli", name, ok, f"exit {status}: {_short(said.splitlines()[0] if said else '')}"
+                                if ok else f"exit {status} (expected {want}): {_short(said)}", time.perf_counter() - start))
+    return outcomes
 
 
 def _short(text: str, width: int = 90) -> str:
