@@ -134,10 +134,15 @@ def run(args: argparse.Namespace) -> int:
             progress=False if args.quiet else None,
         )
     except DataError as e:
-        if not any(p.message.startswith("duplicate text") for p in e.problems):
+        hints = []
+        if any(p.message.startswith("duplicate text") for p in e.problems):
+            hints.append("pass --allow-duplicates to keep repeated texts, with a warning")
+        if any("needed):" in p.message for p in e.problems):
+            hints.append(f"{args.cv_folds}-fold cross-validation needs {args.cv_folds} examples of every label: "
+                         "add examples, or pass a smaller --cv-folds")
+        if not hints:
             raise
-        print(f"stance train: error: {e}\n  (pass --allow-duplicates to keep repeated texts, with a warning)",
-              file=sys.stderr)
+        print(f"stance train: error: {e}" + "".join(f"\n  ({h})" for h in hints), file=sys.stderr)
         return 2
     _say(args.out, manifest, default=False)
     return 0

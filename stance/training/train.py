@@ -197,8 +197,9 @@ def train(
     """
     path = Path(data)
     check_outputs(out, inputs=[path])
-    labelled = read_labelled(
-        path, text_field=text_field, label_field=label_field, format=format, allow_duplicates=allow_duplicates
+    labelled = read_labelled(  # k-fold cross-validation needs k examples of every label
+        path, text_field=text_field, label_field=label_field, format=format, allow_duplicates=allow_duplicates,
+        min_per_label=max(2, cv_folds),
     )
     model = own_data_model(ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight)
     files = {path.name: sha256_of(path)}

@@ -127,3 +127,12 @@ def test_duplicate_texts_are_refused_with_the_option_and_allowed_with_one_warnin
     err = capsys.readouterr().err
     assert err.splitlines() == [f"stance train: warning: 1 duplicate text(s) kept (--allow-duplicates): "
                                 f"{data}:25: duplicate text: same as line 1"]
+
+
+def test_too_few_examples_for_the_folds_is_a_data_error_with_a_hint(tmp_path, capsys):
+    data = _data(tmp_path)  # 12 examples of each label
+    out = tmp_path / "m.stance"
+    assert main(["train", str(data), "--out", str(out), "--cv-folds", "13"]) == 2
+    err = capsys.readouterr().err
+    assert "label 'a' has 12 examples (at least 13 needed)" in err and "pass a smaller --cv-folds" in err
+    assert "n_splits" not in err and not out.exists()
