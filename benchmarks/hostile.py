@@ -621,6 +621,27 @@ def _check_bulk(case: BulkCase, out: Path, status: int, err: str) -> tuple[str |
     return None, 0
 
 
+def _paths_given_as_text(base: Path) -> list[Outcome]:
+    """``stance explain ARG``: a file is read as the article, a missing file name or a folder is refused."""
+    seed = sorted((ROOT / "seeds").glob("*.txt"))[2]
+    cases = [("explain: an existing file as the argument", [str(seed)], 0, f"file: {seed} ("),
+             ("explain: a file name that does not exist", [str(base / "missing.txt")], 2, "no such file"),
+             ("explain: a folder as the argument", [str(base)], 2, "is a folder")]
+    outcomes = []
+    for name, args, want, says in cases:
+        out, err = io.StringIO(), io.StringIO()
+        start = time.perf_counter()
+        from stance.cli import main
+
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main(["explain", "--n", "1", *args])
+        said = out.getvalue() + err.getvalue()
+        ok = status == want and says in said
+        outcomes.append(Outcome("cli", name, ok, f"exit {status}: {_short(said.splitlines()[0] if said else '')}"
+                                if ok else f"exit {status} (expected {want}): {_short(said)}", time.perf_counter() - start))
+    return outcomes
+
+
 def _resume_with_another_input(base: Path) -> Outcome:
     """A run killed after its first chunk, resumed with a changed input (refused), then with the original."""
     import signal
@@ -662,7 +683,7 @@ def run_bulk(base: Path) -> tuple[list[Outcome], int]:
     bad = base / "bulk" / "bad.jsonl"
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_bytes(b'{"text": "Qu\xc3\xa2n M\xe1\xbb\xb9"}\n{"text": "x"\n\xff\xfe{"text": 1}\n\n{"text": "\\ud800"}\n')
-    outcomes, lost = [], 0
+    outcomes, lost = _paths_given_as_text(base / "bulk"), 0
     for k, case in enumerate(bulk_cases(base / "bulk")):
         out = base / "bulk" / f"out{k}.parquet"
         start = time.perf_counter()
@@ -680,29 +701,7 @@ def run_bulk(base: Path) -> tuple[list[Outcome], int]:
                              f"refused: {_short(err.strip().splitlines()[-1].replace(str(base / 'bulk'), ''), 70)}")
         outcomes.append(Outcome("bulk", case.name, problem is None, detail, time.perf_counter() - start))
     outcomes.append(_resume_with_another_input(base / "bulk"))
-    outcomes += _paths_given_as_text(base / "bulk")
     return outcomes, lost
-
-
-def _paths_given_as_text(base: Path) -> list[Outcome]:
-    """``stance explain ARG``: a file is read as the article, a missing file name or a folder is refused."""
-    seed = sorted((ROOT / "seeds").glob("*.txt"))[2]
-    cases = [("explain: an existing file as the argument", [str(seed)], 0, f"file: {seed} ("),
-             ("explain: a file name that does not exist", [str(base / "missing.txt")], 2, "no such file"),
-             ("explain: a folder as the argument", [str(base)], 2, "is a folder")]
-    outcomes = []
-    for name, args, want, says in cases:
-        out, err = io.StringIO(), io.StringIO()
-        start = time.perf_counter()
-        from stance.cli import main
-
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            status = main(["explain", "--n", "1", *args])
-        said = out.getvalue() + err.getvalue()
-        ok = status == want and says in said
-        outcomes.append(Outcome("cli", name, ok, f"exit {status}: {_short(said.splitlines()[0] if said else '')}"
-                                if ok else f"exit {status} (expected {want}): {_short(said)}", time.perf_counter() - start))
-    return outcomes
 
 
 def _short(text: str, width: int = 90) -> str:
