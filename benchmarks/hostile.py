@@ -622,19 +622,26 @@ def _check_bulk(case: BulkCase, out: Path, status: int, err: str) -> tuple[str |
 
 
 def _paths_given_as_text(base: Path) -> list[Outcome]:
-    """``stance explain ARG``: a file is read as the article, a missing file name or a folder is refused."""
+    """Paths where the CLI expects text or a data folder: ``stance explain ARG`` reads a file as the article and
+    refuses a missing file name or a folder; ``stance train --task`` refuses a data folder that is a file, is
+    missing or lacks the data, naming --data-dir and STANCE_DATA."""
     seed = sorted((ROOT / "seeds").glob("*.txt"))[2]
-    cases = [("explain: an existing file as the argument", [str(seed)], 0, f"file: {seed} ("),
-             ("explain: a file name that does not exist", [str(base / "missing.txt")], 2, "no such file"),
-             ("explain: a folder as the argument", [str(base)], 2, "is a folder")]
+    (base / "no_data").mkdir(parents=True, exist_ok=True)
+    explain, train = ["explain", "--n", "1"], ["train", "--task", "stance", "--data-dir"]
+    cases = [("explain: an existing file as the argument", [*explain, str(seed)], 0, f"file: {seed} ("),
+             ("explain: a file name that does not exist", [*explain, str(base / "missing.txt")], 2, "no such file"),
+             ("explain: a folder as the argument", [*explain, str(base)], 2, "is a folder"),
+             ("train --task: --data-dir is a file", [*train, str(seed)], 2, "STANCE_DATA"),
+             ("train --task: --data-dir does not exist", [*train, str(base / "nowhere")], 2, "STANCE_DATA"),
+             ("train --task: --data-dir without the data", [*train, str(base / "no_data")], 2, "STANCE_DATA")]
     outcomes = []
-    for name, args, want, says in cases:
+    for name, argv, want, says in cases:
         out, err = io.StringIO(), io.StringIO()
         start = time.perf_counter()
         from stance.cli import main
 
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            status = main(["explain", "--n", "1", *args])
+            status = main(argv)
         said = out.getvalue() + err.getvalue()
         ok = status == want and says in said
         outcomes.append(Outcome("cli", name, ok, f"exit {status}: {_short(said.splitlines()[0] if said else '')}"
