@@ -7,7 +7,8 @@ What runs:
   (standard output and standard error together, as a terminal shows them; ``...`` matches anything, as in doctest's ELLIPSIS). A command
   whose expected output has no ``error:`` must exit 0.
 - ```` ```python ```` blocks with ``>>>`` prompts: doctests (ELLIPSIS).
-- other ```` ```python ```` blocks: run as a script; they must not raise.
+- other ```` ```python ```` blocks: run as a script; they must not raise. The python blocks of one doc share
+  their names, in order, as in a notebook.
 - a block right after a line ``<!-- doc-examples: not run (REASON) -->`` is not run (API synopses, interface
   sketches); ```` ```bash ```` and bare ```` ``` ```` blocks are not run (install commands, long jobs, output
   listings).
@@ -166,7 +167,8 @@ class _Collector(doctest.DocTestRunner):
         self.failed.append((example, exc_info[1]))
 
 
-def run_python(block: Block, cwd: Path) -> list[Failure]:
+def run_python(block: Block, cwd: Path, namespace: dict) -> list[Failure]:
+    """Run a python block in ``namespace`` (shared by the blocks of one doc, as in a notebook)."""
     source = "\n".join(block.lines) + "\n"
     previous = os.getcwd()
     os.chdir(cwd)
@@ -174,14 +176,13 @@ def run_python(block: Block, cwd: Path) -> list[Failure]:
         if ">>>" not in source:
             try:
                 with contextlib.redirect_stdout(io.StringIO()):
-                    exec(compile(source, block.where, "exec"), {"__name__": "__doc_example__"})
+                    exec(compile(source, block.where, "exec"), namespace)
             except Exception as e:  # noqa: BLE001 (reported as the failure of the example)
                 return [Failure(block.where, f"{type(e).__name__}: {e}")]
             return []
-        test = doctest.DocTestParser().get_doctest(source, {"__name__": "__doc_example__"}, block.where,
-                                                   str(block.doc), block.start)
+        test = doctest.DocTestParser().get_doctest(source, namespace, block.where, str(block.doc), block.start)
         runner = _Collector()
-        runner.run(test, out=lambda s: None, clear_globs=True)
+        runner.run(test, out=lambda s: None, clear_globs=False)
     finally:
         os.chdir(previous)
     failures = []
@@ -225,6 +226,7 @@ def run_doc(doc: Path) -> list[Failure]:
     """Run every runnable block of ``doc`` in order in one workspace; the examples whose output differs."""
     lines = doc.read_text(encoding="utf-8").splitlines()
     failures: list[Failure] = []
+    namespace = {"__name__": "__doc_example__"}
     with workspace() as (cwd, env):
         for block in blocks(doc):
             if not block.runnable:
@@ -234,7 +236,7 @@ def run_doc(doc: Path) -> list[Failure]:
             else:
                 sys.path.insert(0, str(ROOT))
                 try:
-                    failures += run_python(block, cwd)
+                    failures += run_python(block, cwd, namespace)
                 finally:
                     sys.path.remove(str(ROOT))
     return failures

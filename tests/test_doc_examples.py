@@ -32,6 +32,13 @@ def test_the_readme_python_example_and_the_tutorial_run():
     assert sum(b.runnable for b in tutorial) >= 7 and all(b.runnable for b in tutorial if b.lang in ("console", "python"))
 
 
+def test_the_python_blocks_that_are_not_run_say_why_and_compile():
+    skipped = [b for d in DOCS for b in blocks(d) if b.lang == "python" and not b.runnable]
+    for b in skipped:
+        assert b.skip, f"{b.where}: a python block that is not run must say why"
+        compile("\n".join(b.lines), b.where, "exec")
+
+
 def test_the_console_parser_takes_quoted_lines_and_outputs(tmp_path):
     doc = tmp_path / "d.md"
     doc.write_text('```console\n$ echo "a\nb"\na\nb\n$ true\n```\n', encoding="utf-8")
