@@ -399,7 +399,16 @@ def bulk_cases(base: Path) -> list[BulkCase]:
     (base / "dup.csv").write_text("id,text,text\n1,a,b\n", encoding="utf-8")
     (base / "empty.csv").write_bytes(b"")
     pq.write_table(pa.table({"id": [1], "body": [para]}), base / "body.parquet")
+    (base / "empty_folder").mkdir(exist_ok=True)
+    (base / "no_documents").mkdir(exist_ok=True)
+    for name, data in (("scan.pdf", b"%PDF-1.4"), ("notes.docx", b"PK\x03\x04"), ("README", b"hi")):
+        (base / "no_documents" / name).write_bytes(data)
+    (base / "header_only.csv").write_text("id,text\n", encoding="utf-8")
     return [
+        BulkCase("an empty folder", [base / "empty_folder"], 2, None, says="nothing to classify"),
+        BulkCase("a folder of PDFs and other non-documents", [base / "no_documents"], 2, None,
+                 says="skipped 3 file(s) that are not .txt, .html or .htm"),
+        BulkCase("a CSV with a header and no rows", [base / "header_only.csv"], 2, 0, says="holds no article"),
         BulkCase("huge rows (5 MB text in JSONL and CSV)", [_jsonl(base / "huge.jsonl", [{"text": para}, {"text": huge},
                  {"text": para}]), base / "huge.csv"], 0, 6),
         BulkCase("wrong types per column", [_jsonl(base / "types.jsonl", [
@@ -445,7 +454,37 @@ def _check_bulk(case: BulkCase, out: Path, status: int, err: str) -> tuple[str |
     errors = sum(e is not None for e in table.column("error").to_pylist())
     if table.num_rows != case.rows or errors != case.errors or parts.exists():
         return f"{table.num_rows} rows, {errors} errors (expected {case.rows}, {case.errors})", max(0, case.rows - table.num_rows)
+    if case.says not in err:
+        return f"message does not say {case.says!r}: {_short(err)}", 0
     return None, 0
+
+
+def _paths_given_as_text(base: Path) -> list[Outcome]:
+    """Paths where the CLI expects text or a data folder: ``stance explain ARG`` reads a file as the article and
+    refuses a missing file name or a folder; ``stance train --task`` refuses a data folder that is a file, is
+    missing or lacks the data, naming --data-dir and STANCE_DATA."""
+    seed = sorted((ROOT / "seeds").glob("*.txt"))[2]
+    (base / "no_data").mkdir(parents=True, exist_ok=True)
+    explain, train = ["explain", "--n", "1"], ["train", "--task", "stance", "--data-dir"]
+    cases = [("explain: an existing file as the argument", [*explain, str(seed)], 0, f"file: {seed} ("),
+             ("explain: a file name that does not exist", [*explain, str(base / "missing.txt")], 2, "no such file"),
+             ("explain: a folder as the argument", [*explain, str(base)], 2, "is a folder"),
+             ("train --task: --data-dir is a file", [*train, str(seed)], 2, "STANCE_DATA"),
+             ("train --task: --data-dir does not exist", [*train, str(base / "nowhere")], 2, "STANCE_DATA"),
+             ("train --task: --data-dir without the data", [*train, str(base / "no_data")], 2, "STANCE_DATA")]
+    outcomes = []
+    for name, argv, want, says in cases:
+        out, err = io.StringIO(), io.StringIO()
+        start = time.perf_counter()
+        from stance.cli import main
+
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main(argv)
+        said = out.getvalue() + err.getvalue()
+        ok = status == want and says in said
+        outcomes.append(Outcome("cli", name, ok, f"exit {status}: {_short(said.splitlines()[0] if said else '')}"
+                                if ok else f"exit {status} (expected {want}): {_short(said)}", time.perf_counter() - start))
+    return outcomes
 
 
 def _resume_with_another_input(base: Path) -> Outcome:
@@ -489,7 +528,7 @@ def run_bulk(base: Path) -> tuple[list[Outcome], int]:
     bad = base / "bulk" / "bad.jsonl"
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_bytes(b'{"text": "Qu\xc3\xa2n M\xe1\xbb\xb9"}\n{"text": "x"\n\xff\xfe{"text": 1}\n\n{"text": "\\ud800"}\n')
-    outcomes, lost = [], 0
+    outcomes, lost = _paths_given_as_text(base / "bulk"), 0
     for k, case in enumerate(bulk_cases(base / "bulk")):
         out = base / "bulk" / f"out{k}.parquet"
         start = time.perf_counter()

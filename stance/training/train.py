@@ -30,12 +30,13 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..evaluation.protocols import cross_validate
-from ..persist import SUFFIX, check_outputs, save
+from ..persist import PRETRAINED, SUFFIX, check_outputs, save
 from .card import write_model_card
 from ..estimators.pipeline import fit_with_groups
 from ..files import sha256_of
 from ..progress import progress_bar
-from .configs import DEFAULT_DATA_DIR, DEFAULT_TASKS, own_data_model
+from .configs import DEFAULT_TASKS, own_data_model
+from .configs import data_dir as resolve_data_dir
 from .data import read_labelled
 from .labelled import LabelledData
 
@@ -92,7 +93,7 @@ def _fit_and_save(
 
 
 def train_default(
-    task: str, *, data_dir: str | os.PathLike = DEFAULT_DATA_DIR, out: str | os.PathLike | None = None,
+    task: str, *, data_dir: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
     progress: bool | None = None,
 ) -> dict[str, Any]:
     """Rebuild a default model from ``data_dir`` and write it (with manifest and card) to ``out``.
@@ -101,10 +102,12 @@ def train_default(
     ----------
     task : {"topic", "stance"}
         Which default model.
-    data_dir : path-like
-        The shared data folder (``../shared/data`` from the project root).
+    data_dir : path-like, optional
+        The shared data folder; default ``$STANCE_DATA``, else ``../shared/data`` (see
+        :func:`stance.training.configs.data_dir`).
     out : path-like, optional
-        Where to write; default ``stance/pretrained/<task>.stance`` under the current directory.
+        Where to write; default the package's own ``pretrained/<task>.stance`` (the file
+        :func:`stance.classify` loads: the default model is replaced).
     progress : bool, optional
         Progress bars (cross-validation folds, the final fit); by default when standard error is a terminal.
 
@@ -116,8 +119,8 @@ def train_default(
     if task not in DEFAULT_TASKS:
         raise ValueError(f"task must be one of {sorted(DEFAULT_TASKS)}, got {task!r}")
     spec = DEFAULT_TASKS[task]
-    path = Path(data_dir) / spec["data"]
-    out_path = Path(out) if out is not None else Path("stance") / "pretrained" / f"{task}{SUFFIX}"
+    path = resolve_data_dir(data_dir) / spec["data"]
+    out_path = Path(out) if out is not None else PRETRAINED / f"{task}{SUFFIX}"
     check_outputs(out_path, inputs=[path])
     data = read_labelled(path, allow_duplicates=True)
     unknown = sorted(set(data.labels) - set(spec["labels"]))
@@ -194,8 +197,9 @@ def train(
     """
     path = Path(data)
     check_outputs(out, inputs=[path])
-    labelled = read_labelled(
-        path, text_field=text_field, label_field=label_field, format=format, allow_duplicates=allow_duplicates
+    labelled = read_labelled(  # k-fold cross-validation needs k examples of every label
+        path, text_field=text_field, label_field=label_field, format=format, allow_duplicates=allow_duplicates,
+        min_per_label=max(2, cv_folds),
     )
     model = own_data_model(ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight)
     files = {path.name: sha256_of(path)}
