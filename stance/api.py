@@ -38,6 +38,7 @@ import numpy as np
 from .estimators.aggregate import aggregate_stance
 from .estimators.pipeline import final_estimator, split_cleaner
 from .labels import display_order, topic_display_name
+from ._native import active as native_active
 from ._native.cleaning import fast_steps, run_steps
 from ._native.features import shared_tokens
 from ._native.passages import compiled_passages, passages_batch
@@ -340,7 +341,7 @@ def _passages(texts: list[str]) -> tuple[list[str], list[int], np.ndarray, np.nd
     flat, ptr, starts, ends = passages_batch(texts)
     empty = np.flatnonzero(ptr[1:] == ptr[:-1])
     if len(empty):
-        known = compiled_passages()  # spans known (else all -1)
+        known = native_active() and compiled_passages()  # as passages_batch: spans, else all -1
         for k in empty[::-1].tolist():
             j = int(ptr[k])
             flat.insert(j, texts[k])

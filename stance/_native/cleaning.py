@@ -30,6 +30,7 @@ import unicodedata
 from typing import Callable, Sequence
 
 from . import KERNELS as K
+from . import active
 from .fingerprint import fingerprint
 
 __all__ = ["CHECKED", "FURNITURE_LITERALS", "accelerated", "fast_steps", "run_steps"]
@@ -205,6 +206,7 @@ _MAKERS: dict[str, Callable[[object], Step]] = {
 
 _lock = threading.Lock()
 _twins: dict[int, Step] = {}  # id(step) -> its twin, or the step itself
+_keep: list[Step] = []  # the steps of _twins, kept alive so that their ids are not reused
 
 
 def _key(step: Step) -> str:
@@ -229,16 +231,15 @@ def accelerated(step: Step) -> Step:
             except (AttributeError, KeyError, TypeError, ValueError):  # the module changed its helpers
                 twin = step
         _twins[id(step)] = twin
-        # keep the step alive with its entry, so its id cannot be reused by another function
         _keep.append(step)
     return twin
 
 
-_keep: list[Step] = []
-
-
 def fast_steps(steps: Sequence[Step]) -> tuple[Step, ...]:
-    """``steps`` with each step replaced by its twin where :func:`accelerated` allows it."""
+    """``steps`` with each step replaced by its twin where :func:`accelerated` allows it (all as they are
+    when the compiled path is not :func:`~stance._native.active`)."""
+    if not active():
+        return tuple(steps)
     return tuple(accelerated(step) for step in steps)
 
 

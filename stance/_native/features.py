@@ -1,7 +1,7 @@
 """TF-IDF of syllable n-grams in compiled code, with one tokenisation shared by every vectoriser of a batch.
 
 :class:`~stance.features.vectorizer.TextVectorizer` hands its transform here (:func:`transform`). For a
-vectoriser this module recognises exactly (:func:`syllable_index`: the package's syllable TF-IDF, lower-cased
+vectoriser this module recognises exactly (:func:`syllable_index`, while the compiled path is :func:`~stance._native.active`: the package's syllable TF-IDF, lower-cased
 ``\\w+`` tokens, sublinear tf, idf, l2 norm, float32, and the reference transform it was checked against),
 the matrix is computed by the kernels: bit for bit the matrix of
 :meth:`stance.features.ngram_index.NgramIndex.transform` (the tests check it, and the full VNTC test set).
@@ -31,8 +31,8 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from . import COMPILED
 from . import KERNELS as K
+from . import active
 from .fingerprint import fingerprint
 
 __all__ = ["CHECKED", "SharedIndex", "shared_tokens", "syllable_index", "transform", "vectorizers_of"]
@@ -83,7 +83,7 @@ def _recognise(vec: Any) -> Any:
     from ..features.ngram_index import NgramIndex
     from ..text.segment import TOKEN_PATTERN
 
-    if not COMPILED or type(vec) is not V.TextVectorizer or vec.tokens != "syllables" or not _reference_unchanged():
+    if type(vec) is not V.TextVectorizer or vec.tokens != "syllables" or not _reference_unchanged():
         return None
     tfidf, index = getattr(vec, "vectorizer_", None), getattr(vec, "index_", None)
     if type(tfidf) is not TfidfVectorizer or type(index) is not NgramIndex or not hasattr(tfidf, "idf_"):
@@ -245,6 +245,8 @@ _single: "weakref.WeakKeyDictionary[Any, SharedIndex]" = weakref.WeakKeyDictiona
 
 def transform(vec: Any, texts: list[str]) -> sp.csr_matrix:
     """``vec.index_.transform(texts)``, from the batch's shared tokens or by the kernels where they apply."""
+    if not active():
+        return vec.index_.transform(texts)
     tokens = getattr(_local, "tokens", None)
     if tokens is not None:
         X = tokens.matrix(vec, texts)
@@ -359,6 +361,9 @@ def shared_tokens(models: Sequence[Any], articles: list[str], passages: list[str
     """While open (in this thread), the vectorisers of ``models`` get the matrices of ``articles``,
     ``passages`` (``passages[ptr[k]:ptr[k + 1]]`` are article ``k``'s, spanning ``starts``/``ends`` in it, or
     -1 when unknown) and each of ``others`` from one tokenisation."""
+    if not active():
+        yield
+        return
     found: list[Any] = []
     for model in models:
         found += [v for v in vectorizers_of(model) if all(v is not f for f in found)]

@@ -19,6 +19,7 @@ import numpy as np
 
 from ..text import segment
 from . import KERNELS as K
+from . import active
 from .fingerprint import fingerprint
 
 __all__ = ["CHECKED", "compiled_passages", "passages_batch"]
@@ -40,8 +41,8 @@ def compiled_passages() -> bool:
 def passages_batch(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
     """``(passages, ptr, starts, ends)``: ``passages[ptr[k]:ptr[k + 1]] == segment.passages(texts[k])``, and
     passage ``j`` spans ``texts[k][starts[j]:ends[j]]`` (equal to it up to white space). Empty spans
-    (``starts == ends == -1``) when the scan is not in use."""
-    if compiled_passages():
+    (``starts == ends == -1``) when the scan is not in use (see :func:`stance._native.active`)."""
+    if active() and compiled_passages():
         return K.passages_batch(texts, segment._ABBREVIATIONS, segment.MAX_PASSAGE_SENTENCES, segment._WORD_WINDOW)
     out: list[str] = []
     ptr = np.zeros(len(texts) + 1, dtype=np.int64)
