@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 
 PROPERTY = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-"""Settings of every property here (HYPOTHESIS_PROFILE does not apply: the count is fixed for CI time)."""
+"""Settings of the properties here (fixed counts, for CI time)."""
+FITTING = settings(PROPERTY, max_examples=60)
+"""Settings of the properties that fit a vectoriser per example."""
 
 ONSETS = ["", "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n", "ng", "ngh", "nh", "p",
           "ph", "qu", "r", "s", "t", "th", "tr", "v", "x", "Đ", "Th", "Ng", "NG", "Qu", "Gi"]

@@ -22,7 +22,7 @@ from stance.text.clean import clean
 from stance.text.segment import passages as cut_passages
 
 from ..paths import ROOT, SEEDS
-from .strategies import PROPERTY, page, vi_text
+from .strategies import FITTING, PROPERTY, page, vi_text
 
 texts = st.lists(st.one_of(vi_text(60), page()), min_size=1, max_size=8)
 
@@ -45,7 +45,7 @@ def _fit(ngram_range, train):
         return None
 
 
-@PROPERTY
+@FITTING
 @given(st.lists(st.one_of(vi_text(60), page()), min_size=3, max_size=12), texts)
 def test_one_tokenisation_gives_each_vectorizers_own_matrix(train, test):
     """1-2, 1-3 and 2-3 gram vectorisers fed from one tokenisation of the articles: each gets its own
@@ -68,7 +68,7 @@ def test_one_tokenisation_gives_each_vectorizers_own_matrix(train, test):
                 _same(X, v.vectorizer_.transform(docs), exact=False)
 
 
-@PROPERTY
+@FITTING
 @given(st.lists(st.one_of(vi_text(60), page()), min_size=3, max_size=12), texts)
 def test_passages_without_spans_are_tokenised_on_their_own(train, test):
     vec = _fit((1, 2), [clean(t) for t in train])
