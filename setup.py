@@ -14,7 +14,7 @@ from setuptools import Extension, setup
 
 ext = Extension(
     "stance._native._kernels",
-    ["stance/_native/_kernels.pyx"],
+    ["stance/_native/_kernels.pyx"],  # and the *.pxi files it includes
     include_dirs=[np.get_include()],
     language="c++",
     # no FMA contraction, no fast math: the TF-IDF arithmetic must round exactly as NumPy's does

@@ -42,7 +42,7 @@ def run_native() -> list[Outcome]:
         if not isinstance(value, str) or len(value) > NATIVE_MAX_CHARS:
             continue
         try:
-            with patch.object(features, "_BUILD_FROM", 0):
+            with patch.object(features, "BUILD_FROM", 0):
                 fast, fast_s = _attempt(lambda: classify_batch([value], n_jobs=1, **models))
             with _native.disabled():
                 ref, ref_s = _attempt(lambda: classify_batch([value], n_jobs=1, **models))

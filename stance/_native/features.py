@@ -35,7 +35,7 @@ from . import KERNELS as K
 from . import active
 from .fingerprint import fingerprint
 
-__all__ = ["CHECKED", "SharedIndex", "shared_tokens", "syllable_index", "transform", "vectorizers_of"]
+__all__ = ["BUILD_FROM", "CHECKED", "SharedIndex", "shared_tokens", "syllable_index", "transform", "vectorizers_of"]
 
 CHECKED = {
     "stance.features.vectorizer._lower": "9c040469564b0b91",
@@ -242,7 +242,7 @@ class SharedIndex:
 
 
 _single: "weakref.WeakKeyDictionary[Any, SharedIndex]" = weakref.WeakKeyDictionary()
-_BUILD_FROM = 64
+BUILD_FROM = 64
 """Compiled indexes take a tenth of a second to build for 200,000 n-grams: a vectoriser's own is built at
 its first call with this many texts, the merged one of a batch's models once they have been asked for this
 many articles; calls before that (a loaded model's check sentence, a first single article) run the
@@ -260,7 +260,7 @@ def transform(vec: Any, texts: list[str]) -> sp.csr_matrix:
             return X
     index = syllable_index(vec)
     shared = _single.get(vec)
-    if index is None or (shared is None and len(texts) < _BUILD_FROM):
+    if index is None or (shared is None and len(texts) < BUILD_FROM):
         return vec.index_.transform(texts)
     if shared is None:
         with _lock:
@@ -281,7 +281,7 @@ _seen: dict[tuple[int, ...], int] = {}
 
 def _merged_index(vectorizers: list[Any], n_texts: int) -> tuple[list[Any], SharedIndex] | None:
     """The merged index of the recognised ``vectorizers``: built once the models have been asked for
-    :data:`_BUILD_FROM` articles (a first single classify stays as quick as without it)."""
+    :data:`BUILD_FROM` articles (a first single classify stays as quick as without it)."""
     usable = [v for v in vectorizers if syllable_index(v) is not None]
     if not usable:
         return None
@@ -289,7 +289,7 @@ def _merged_index(vectorizers: list[Any], n_texts: int) -> tuple[list[Any], Shar
     entry = _merged.get(key)
     if entry is None or any(a is not b for a, b in zip(entry[0], usable)):
         _seen[key] = _seen.get(key, 0) + n_texts
-        if _seen[key] < _BUILD_FROM:
+        if _seen[key] < BUILD_FROM:
             return None
         with _lock:
             entry = (usable, SharedIndex([syllable_index(v) for v in usable]))

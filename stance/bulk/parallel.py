@@ -300,12 +300,14 @@ class ProcessPool:
 def classify_parallel(texts: list[str], *, topic_model: Any, stance_model: Any, n_jobs: int) -> list[Any]:
     """:func:`stance.classify_batch` of checked ``texts`` on ``n_jobs`` worker processes (same results, in order).
 
-    The first text is classified here first: it loads the models before the workers are forked, and a model
-    that cannot classify fails here, with its own message, instead of once per text in the workers.
+    The first texts are classified here first: they load the models (and build the compiled path's merged
+    index, :mod:`stance._native.features`) before the workers are forked, which inherit them; and a model that
+    cannot classify fails here, with its own message, instead of once per text in the workers.
     """
+    from .._native.features import BUILD_FROM
     from ..api import _classify_checked
 
-    first = _classify_checked(texts[:1], topic_model, stance_model)
+    first = _classify_checked(texts[:BUILD_FROM], topic_model, stance_model)
     size = max(64, min(1024, -(-len(texts) // (4 * n_jobs))))
     out: list[Any] = list(first)
     with registered(topic_model, stance_model) as token:
@@ -313,7 +315,7 @@ def classify_parallel(texts: list[str], *, topic_model: Any, stance_model: Any, 
         try:
             tasks = (ChunkTask(k, tuple(Item(str(i), texts[i]) for i in range(start, min(start + size, len(texts)))),
                                "results", models=token)
-                     for k, start in enumerate(range(1, len(texts), size)))
+                     for k, start in enumerate(range(len(first), len(texts), size)))
             for result in run_tasks(pool, tasks, window=2 * n_jobs, ordered=True):
                 out.extend(result.values or [])
         finally:

@@ -58,7 +58,7 @@ def test_one_tokenisation_gives_each_vectorizers_own_matrix(train, test):
     articles = [clean(t) or t for t in test] + train[:2]
     flat, ptr, starts, ends = passages_batch(articles)
     assert flat == [p for a in articles for p in cut_passages(a)]
-    with patch.object(features, "_BUILD_FROM", 0), features.shared_tokens(vecs, articles, flat, ptr, starts, ends, [train]):
+    with patch.object(features, "BUILD_FROM", 0), features.shared_tokens(vecs, articles, flat, ptr, starts, ends, [train]):
         got = [(v.transform(articles), v.transform(flat), v.transform(train), v.transform(train[:1])) for v in vecs]
         assert features._local.tokens.runs is not None  # tokenised once, for all of them
     for v, (A, P, T, T1) in zip(vecs, got):
@@ -78,7 +78,7 @@ def test_passages_without_spans_are_tokenised_on_their_own(train, test):
     flat = [p for a in articles for p in cut_passages(a)]
     ptr = np.cumsum([0] + [len(cut_passages(a)) for a in articles])
     none = np.full(len(flat), -1, dtype=np.int64)
-    with patch.object(features, "_BUILD_FROM", 0), features.shared_tokens([vec], articles, flat, ptr, none, none):
+    with patch.object(features, "BUILD_FROM", 0), features.shared_tokens([vec], articles, flat, ptr, none, none):
         assert features._local.tokens is not None
         _same(vec.transform(flat), vec.index_.transform(flat))
 
@@ -108,7 +108,7 @@ def test_classify_batch_equals_the_python_path(models, raw):
     if not raw:
         return
     topic, stance = models
-    with patch.object(features, "_BUILD_FROM", 0):
+    with patch.object(features, "BUILD_FROM", 0):
         fast = api.classify_batch(raw, topic_model=topic, stance_model=stance, n_jobs=1)
     with disabled():
         reference = api.classify_batch(raw, topic_model=topic, stance_model=stance, n_jobs=1)
