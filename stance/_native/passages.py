@@ -22,7 +22,7 @@ from . import KERNELS as K
 from . import active
 from .fingerprint import fingerprint
 
-__all__ = ["CHECKED", "compiled_passages", "passages_batch"]
+__all__ = ["CHECKED", "article_passages", "compiled_passages", "passages_batch"]
 
 CHECKED = "83a9bfc5943076df"
 """Digest of the :func:`stance.text.segment.passages` the scan was checked against."""
@@ -51,3 +51,28 @@ def passages_batch(texts: list[str]) -> tuple[list[str], np.ndarray, np.ndarray,
         ptr[k + 1] = len(out)
     none = np.full(len(out), -1, dtype=np.int64)
     return out, ptr, none, none.copy()
+
+
+def article_passages(texts: list[str]) -> tuple[list[str], list[int], np.ndarray, np.ndarray]:
+    """:func:`passages_batch` where an article without passages (:func:`stance.classify`'s rule) is one
+    passage, its whole text; ``ptr`` as a list.
+
+    Examples
+    --------
+    >>> article_passages(["Một. Hai.", ""])[:2]
+    (['Một. Hai.', ''], [0, 1, 2])
+    """
+    flat, ptr, starts, ends = passages_batch(texts)
+    empty = np.flatnonzero(ptr[1:] == ptr[:-1])
+    if len(empty):
+        known = active() and compiled_passages()  # as passages_batch: spans, else all -1
+        for k in empty[::-1].tolist():
+            j = int(ptr[k])
+            flat.insert(j, texts[k])
+            starts = np.insert(starts, j, 0 if known else -1)
+            ends = np.insert(ends, j, len(texts[k]) if known else -1)
+        counts = np.diff(ptr)
+        counts[empty] = 1
+        ptr = np.zeros_like(ptr)
+        np.cumsum(counts, out=ptr[1:])
+    return flat, ptr.tolist(), starts, ends

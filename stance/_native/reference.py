@@ -80,9 +80,13 @@ def has_empty_line(text: str) -> bool:
 
 def passage_spans(text: str, abbreviations: frozenset = _S._ABBREVIATIONS, max_sentences: int = 3,
                   word_window: int = 40) -> list[tuple[str, int, int]]:
-    """``stance.text.segment.passages`` with spans: the same loop, keeping offsets."""
+    """``stance.text.segment.passages`` with spans: its paragraphs and sentences, each found in the text
+    (they are stripped pieces of it, in order). ``abbreviations`` and ``word_window`` must be segment's own
+    (the compiled twin takes them as arguments)."""
     if max_sentences < 1:
         raise ValueError(f"max_sentences must be at least 1, got {max_sentences!r}")
+    if abbreviations != _S._ABBREVIATIONS or word_window != _S._WORD_WINDOW:
+        raise ValueError("the reference splits sentences with stance.text.segment's own rules")
     out = []
     pos = 0
     for line in text.split("\n"):
@@ -93,24 +97,11 @@ def passage_spans(text: str, abbreviations: frozenset = _S._ABBREVIATIONS, max_s
             continue
         ps = line_start + (len(line) - len(line.lstrip()))
         sents: list[tuple[int, int]] = []
-        start = 0
-        for m in _S._BOUNDARY.finditer(para):
-            if not (m.group(2).isupper() or m.group(2).isdigit()):
-                continue
-            window = para[max(start, m.start() - word_window): m.start()]
-            last = window.rsplit(None, 1)[-1] if window.strip() else ""
-            word = last.rstrip(".!?…").lower()
-            if not m.group(1) and last.endswith(".") and (len(word) <= 1 or word in abbreviations):
-                continue
-            raw = para[start: m.start() + len(m.group(1))]
-            if raw.strip():
-                a = start + (len(raw) - len(raw.lstrip()))
-                sents.append((a, a + len(raw.strip())))
-            start = m.end(1)
-        raw = para[start:]
-        if raw.strip():
-            a = start + (len(raw) - len(raw.lstrip()))
-            sents.append((a, a + len(raw.strip())))
+        at = 0
+        for sentence in _S.sentences(para):
+            a = para.index(sentence, at)
+            at = a + len(sentence)
+            sents.append((a, at))
         if len(sents) <= max_sentences:
             out.append((para, ps, ps + len(para)))
             continue
