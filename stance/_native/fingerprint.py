@@ -2,8 +2,8 @@
 
 A compiled accelerator is exact only for the code it was written and tested against. :func:`fingerprint`
 digests a function's source (its tokens, without comments: the same on every Python version) and default
-arguments together with every module-level value it reads (regular expressions by pattern and flags, character sets and tables by content, helper functions
-recursively), so any edit of the step, of a helper or of a pattern it uses gives another digest; the
+arguments together with every module-level value it reads (regular expressions by pattern and flags, character sets and tables by content, the package's helper functions
+recursively, other libraries' functions by name), so any edit of the step, of a helper or of a pattern it uses gives another digest; the
 accelerator compares it with the digest it was checked against and, when they differ, the Python step runs
 instead.
 
@@ -76,6 +76,10 @@ def _value(value: Any, out: list[bytes], seen: set[int]) -> None:
 
 def _function(func: Callable, out: list[bytes], seen: set[int]) -> None:
     func = getattr(func, "__wrapped__", func)  # functools.lru_cache and friends
+    module = getattr(func, "__module__", None) or ""
+    if module != "stance" and not module.startswith("stance."):  # other libraries' code: by name only
+        out.append(f"external:{module}.{getattr(func, '__qualname__', '')}".encode())
+        return
     if id(func) in seen:
         out.append(f"again:{getattr(func, '__qualname__', '')}".encode())
         return

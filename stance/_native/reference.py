@@ -18,6 +18,7 @@ import re
 
 import numpy as np
 
+from ..features.ngram_index import ngram_codes
 from ..text import normalize as _N
 from ..text import segment as _S
 
@@ -221,12 +222,7 @@ def tfidf_csr(spec: TfidfSpec, ids, seg_lo, seg_hi, logtf=None):
             rows.append(doc_of[keep])
             cols.append(col[keep])
             continue
-        code = flat[:m].copy()
-        valid = code >= 0
-        for k in range(1, n):
-            nxt = flat[k:k + m]
-            valid &= nxt >= 0
-            code = code * spec.base + nxt
+        code, valid = ngram_codes(flat, n, spec.base)
         key = code[valid] * 8 + n
         if not len(spec.keys):
             continue
