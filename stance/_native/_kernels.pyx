@@ -18,6 +18,14 @@ what the reference returns (the tests prove it with hypothesis and on the full V
 
 The loops over characters and tokens run without the GIL where they need no Python object, so
 threads can share the work.
+
+Examples
+--------
+>>> normalize_whitespace("  Quân   Mỹ  rút  ")
+'Quân Mỹ rút'
+>>> ids, starts, ends, ptr = tokenize_ids(["Quân Mỹ ở Iraq"], Vocab(["mỹ", "iraq"]), True)
+>>> ids.tolist(), starts.tolist(), ptr.tolist()
+([-1, 0, -1, 1], [0, 5, 8, 10], [0, 4])
 """
 
 from libc.stdint cimport int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
