@@ -14,6 +14,9 @@ Six parts:
     :class:`stance.Result` (labels from the model's label sets, scores that sum to 1, passages and
     evidence consistent, JSON- and UTF-8-serialisable) or raise ``TypeError``/``ValueError`` with a
     message, and finish within :data:`API_SECONDS_LIMIT`.
+``native``
+    The same pathological texts through the compiled path and the Python path: the same result (or the
+    same refusal) from both (:mod:`benchmarks.hostile_native`).
 ``cli``
     ``stance classify --format jsonl`` over a folder of good and bad files (empty, binary, UTF-16,
     Windows-1258, undecodable, a directory named ``*.txt``, symbolic link loops, a FIFO, an unreadable
@@ -67,8 +70,8 @@ from typing import Any, Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-PARTS = ("api", "cli", "artefacts", "bulk", "views", "big")
-DEFAULT_PARTS = ("api", "cli", "artefacts", "bulk", "views")
+PARTS = ("api", "native", "cli", "artefacts", "bulk", "views", "big")
+DEFAULT_PARTS = ("api", "native", "cli", "artefacts", "bulk", "views")
 API_SECONDS_LIMIT = 120.0
 """An API input that takes longer than this counts as not handled (a denial of service)."""
 BIG_SECONDS_LIMIT = 120.0
@@ -599,6 +602,10 @@ def run(parts: Sequence[str] = DEFAULT_PARTS, *, base: Path | None = None, cases
         try:
             if "api" in parts:
                 report.outcomes += run_api(names=cases)
+            if "native" in parts:
+                from benchmarks.hostile_native import run_native
+
+                report.outcomes += run_native()
             if "cli" in parts:
                 outcomes, lost = run_cli(work)
                 report.outcomes += outcomes
