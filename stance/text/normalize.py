@@ -32,9 +32,11 @@ __all__ = [
 # Unicode, HTML and control characters
 
 
-# Combining marks (canonical combining class > 0). CPython composes a run of them in time quadratic in
-# its length, so a "zalgo" pile-up of thousands of marks on one letter would stall cleaning; no writing
-# system needs more than a handful (Vietnamese: two). All such characters lie below U+20000.
+# Combining marks: characters of canonical combining class > 0, and the three (Tibetan U+0F73, U+0F75,
+# U+0F81) whose canonical decomposition is made of such marks only. CPython puts a run of them in canonical
+# order in time quadratic in its length, so a "zalgo" pile-up of thousands of marks on one letter would
+# stall cleaning; no writing system needs more than a handful (Vietnamese: two). All such characters lie
+# below U+20000.
 _MAX_MARKS = 16
 
 
@@ -48,9 +50,13 @@ def _ranges(codepoints: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-_MARK_CLASS = "".join(
-    f"\\U{a:08x}-\\U{b:08x}" for a, b in _ranges([i for i in range(0x20000) if unicodedata.combining(chr(i))])
-)
+def _is_mark(ch: str) -> bool:
+    """Whether ``ch`` decomposes to (or is) combining marks that continue the run before it."""
+    return bool(unicodedata.combining(ch) or unicodedata.combining(unicodedata.normalize("NFD", ch)[0]))
+
+
+_MARK_CODEPOINTS = [i for i in range(0x20000) if _is_mark(chr(i))]
+_MARK_CLASS = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _ranges(_MARK_CODEPOINTS))
 # Unicode bounds (checked by the tests): a character's decomposition carries at most 3 marks and a mark
 # decomposes into at most 2, so a run of at most 3 marks cannot exceed _MAX_MARKS in any form and only
 # longer runs need looking at.
@@ -61,7 +67,7 @@ def _decomposed_marks(text: str) -> int:
     return sum(1 for ch in unicodedata.normalize("NFD", text) if unicodedata.combining(ch))
 
 
-_MARKS = frozenset(chr(i) for i in range(0x20000) if unicodedata.combining(chr(i)))
+_MARKS = frozenset(map(chr, _MARK_CODEPOINTS))
 
 
 def _drop_mark_pileups(text: str) -> str:
