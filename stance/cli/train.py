@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -36,15 +37,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
+def _shell_word(path: Path) -> str:
+    """``path`` quoted for a POSIX shell; a name that is not UTF-8 as ``$'...'`` with its bytes escaped."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "$'" + "".join(chr(b) if 32 <= b < 127 and b not in b"'\\" else f"\\x{b:02x}"
+                              for b in os.fsencode(name)) + "'"
+    return shlex.quote(name)
+
+
 def _usage(out: Path, manifest: Mapping) -> list[str]:
     """How to use the model just written: commands to copy, with the path quoted for the shell."""
+    from ..display import display_path
     from ..persist import card_path
     from .common import model_role
 
-    q = shlex.quote(str(out))
+    q = _shell_word(out)
     role = model_role(manifest["labels"])
     return [
-        f"model card: {card_path(out)}",
+        f"model card: {display_path(card_path(out))}",
         "use it (it loads without --trusted: a model file stance writes cannot run code):",
         f"  stance classify --{role}-model {q} FILES...",
         f"  stance evaluate TEST_DATA --model {q}",
@@ -54,6 +67,7 @@ def _usage(out: Path, manifest: Mapping) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..display import display_path
     from ..persist import SUFFIX
     from ..training.configs import DEFAULT_DATA_DIR
     from ..training.train import train, train_default
@@ -85,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     m = manifest["metrics"]
     f_avg = f", F_avg {m['f_avg']:.4f}" if m.get("f_avg") is not None else ""
     print(
-        f"wrote {out} ({manifest['payload']['bytes'] / 1e6:.1f} MB): {len(manifest['labels'])} labels, "
+        f"wrote {display_path(out)} ({manifest['payload']['bytes'] / 1e6:.1f} MB): {len(manifest['labels'])} labels, "
         f"{manifest['n_examples']} examples; cross-validated accuracy {m['accuracy']:.4f}, "
         f"macro-F1 {m['macro_f1']:.4f}{f_avg}"
     )

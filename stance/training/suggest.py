@@ -36,6 +36,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import numpy as np
 
 from ..estimators.pipeline import final_estimator
+from ..display import display_path
 from ..files import atomic_write, iter_json_records, json_layout
 
 __all__ = [
@@ -247,7 +248,7 @@ def read_unlabelled(
     for p in paths:
         path = Path(p)
         if not path.exists():
-            raise FileNotFoundError(f"unlabelled texts not found: {str(path)!r}")
+            raise FileNotFoundError(f"unlabelled texts not found: '{display_path(path)}'")
         if path.is_file() and json_layout(path) is not None:
             out.extend(_read_json_records(path, text_field))
             continue
