@@ -186,3 +186,28 @@ def test_fast_path_matches_underthesea_text_normalize(words):
 
     text = " ".join(words)
     assert N.normalize_tone_marks(text) == text_normalize(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Invisible characters inside words: what a model reads is the clean text
+
+
+def test_words_split_by_invisible_characters_classify_like_the_clean_words():
+    import itertools
+    import re
+
+    from stance.api import classify
+    from stance.text.clean import clean
+    from tests.paths import SEEDS
+
+    invisible = ["\u2066", "\u2069", "\u061c", "\u180e", "\u034f", "\ufe0f", "\U000e0100", "\U000e0041", "\u200d"]
+    turn = itertools.count()
+    for seed in SEEDS[:2]:
+        text = seed.read_text(encoding="utf-8")
+        split = re.sub(r"\w{2,}", lambda m: m.group()[0] + invisible[next(turn) % len(invisible)] + m.group()[1:], text)
+        assert split.count("\u2066") > 50  # every word of the article is split
+        assert clean(split) == clean(text)
+        plain, hostile = classify(text), classify(split)
+        assert (hostile.topic, hostile.stance) == (plain.topic, plain.stance)
+        assert hostile.topic_scores == plain.topic_scores and hostile.stance_scores == plain.stance_scores
+        assert [p.text for p in hostile.passages] == [p.text for p in plain.passages]
