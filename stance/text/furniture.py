@@ -177,6 +177,14 @@ def _openings_end(s: str, start: int, stop: int) -> tuple[int, int]:
         end = pos = i
 
 
+def _char_at(head: str, line: str, off: int, stop: int, k: int) -> str:
+    """The ``k``-th character of ``head + line[off:stop]`` ("" past its end)."""
+    if k < len(head):
+        return head[k]
+    k += off - len(head)
+    return line[k] if k < stop else ""
+
+
 def _drop_dateline(line: str) -> str:
     """The datelines of one line removed: the openings, then each code in the first 300 characters.
 
@@ -197,11 +205,16 @@ def _drop_dateline(line: str) -> str:
         if m.group(1) in _NOT_DATELINES:
             pos = m.end()
             continue
+        # One space where the dateline was, unless white space already stands on either side of it (after
+        # an exception such as "(IS)- ", or where the search stopped at the 300th character).
+        before = window[m.start() - 1 : m.start()]
+        after = _char_at(head, line, off, stop, m.end())
+        space = " " if before and after and not before.isspace() and not after.isspace() else ""
         if m.end() <= len(head):
-            head = head[: m.start()] + " " + head[m.end() :]
+            head = head[: m.start()] + space + head[m.end() :]
         else:
             off += m.end() - len(head)
-            head = window[: m.start()] + " "
+            head = window[: m.start()] + space
         if not removed:  # the line is stripped at each removal: its right end once and for all
             removed = True
             stop = len(line.rstrip())

@@ -15,6 +15,7 @@ import sys
 
 import pytest
 
+from benchmarks.hostile_text import BAD_LINES
 from tests.paths import ROOT, SEEDS
 
 ENV = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8:strict"}
@@ -62,17 +63,6 @@ def test_odd_names_in_a_csv_table_and_in_text_output(tmp_path):
 
 
 GOOD = [{"text": f"Quân Mỹ ở Iraq, câu số {i}.", "label": "anti" if i % 2 else "pro"} for i in range(12)]
-BAD_LINES = {
-    "100k-deep nesting": b"[" * 100_000 + b"]" * 100_000,
-    "deep object": b'{"text": ' + b'{"a": ' * 100_000 + b"1" + b"}" * 100_001,
-    "NaN": b'{"text": NaN, "label": "pro"}',
-    "Infinity": b'{"text": "x", "label": "pro", "w": -Infinity}',
-    "number out of range": b'{"text": "x", "label": "pro", "w": 1e400}',
-    "5,000-digit number": b'{"text": "x", "label": "pro", "w": ' + b"7" * 5000 + b"}",
-    "invalid UTF-8": b'{"text": "Qu\xe2n M\xff", "label": "pro"}',
-}
-
-
 def _data_with(tmp_path, bad: list[bytes], name: str = "data.jsonl"):
     """Good lines with the ``bad`` ones at lines 2, 4, 6...; returns the path."""
     lines = [json.dumps(r, ensure_ascii=False).encode("utf-8") for r in GOOD]

@@ -16,41 +16,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from benchmarks.hostile_text import FAMILIES, MIN_SECONDS, RATIO  # one list of families, also in the battery
 from stance.text import clean as C
 from stance.text import segment as S
-
-RATIO = 8.0
-"""Largest accepted time(4n) / time(n): 4 for linear, 16 for quadratic."""
-
-FAMILIES: dict[str, tuple[Callable[[int], str], int]] = {
-    # name: (text of size ~n, n)
-    "photo-credit chain": (lambda n: "Quân Mỹ ở Iraq." + " Ảnh: AP." * n, 2_000),
-    "bracketed credit chain": (lambda n: "Quân Mỹ ở Iraq." + " (Ảnh: Reuters)" * n, 2_000),
-    "credit chain with wide spaces": (lambda n: "Quân Mỹ ở Iraq." + ".\u3000\u3000Nguồn ảnh\u2003: AP" * n, 2_000),
-    "dateline chain": (lambda n: "Tin " + "(AB)- " * n + "quân Mỹ rút", 10_000),
-    "dateline chain after an opening": (lambda n: "(Tin a) - (x " + "(AB) – " * n + "quân Mỹ", 10_000),
-    "dateline chain of exceptions": (lambda n: "Tin " + "(IS)- (NATO)- " * n + "quân Mỹ", 10_000),
-    "openings chain": (lambda n: "(Kiến Thức) - " * n + "Quân Mỹ rút.", 10_000),
-    "Tibetan vowel signs": (lambda n: "Quân Mỹ ở Iraq ka" + "\u0f73\u0f75\u0f81" * n, 3_000),
-    "combining marks": (lambda n: "Quân Mỹ ở Iraq a" + "\u0301\u0323" * n, 5_000),
-    "marks split by joiners": (lambda n: "Quân Mỹ a" + ("\u0301" * 15 + "\u034f") * n, 1_000),
-    "invisible characters": (lambda n: "Quân Mỹ" + "\u2066\u034f\ufe0f\U000e0041" * n, 10_000),
-    "tone-mark word": (lambda n: "ườ" * n, 20_000),
-    "unclosed tags": (lambda n: "<br" * n + " Quân Mỹ", 20_000),
-    "unclosed comments and scripts": (lambda n: "<!--<script>" * n + " Quân Mỹ", 10_000),
-    "entities": (lambda n: "&amp;lt;" * n, 10_000),
-    "hotline of digits": (lambda n: "Đường dây nóng: " + "1 " * n + "x" * 30, 20_000),
-    "tag list of spaces": (lambda n: "Từ khóa" + " " * n + ":", 20_000),
-    "form prompt of stars": (lambda n: "*" * n + "vui lòng", 20_000),
-    "byline bars": (lambda n: "a |" * n, 20_000),
-    "repeated lines": (lambda n: "Quân Mỹ rút.\n" * n, 20_000),
-    "signature lines": (lambda n: "Quân Mỹ rút khỏi Iraq.\n" + "Thanh Hà\n" * n, 20_000),
-    "headers after the first line": (lambda n: "Quân Mỹ.\n" + "Tin tức hôm nay\n" * n + "Tin liên quan", 20_000),
-    "abbreviations": (lambda n: "Ông " + "TP. " * n + "Hà Nội.", 20_000),
-    "sentences": (lambda n: "Quân Mỹ rút. " * n, 20_000),
-    "closing brackets after a period": (lambda n: "Ông nói." + ")" * n + " Bà", 20_000),
-    "periods": (lambda n: "x. y. " * n, 20_000),
-}
 
 
 def _best_of_three(step: Callable[[str], object], text: str) -> float:
@@ -64,10 +32,6 @@ def _best_of_three(step: Callable[[str], object], text: str) -> float:
 
 def _clean_and_cut(text: str) -> list[str]:
     return S.passages(C.clean(text))
-
-
-MIN_SECONDS = 0.03
-"""The smaller size is doubled until it takes at least this long: shorter times are mostly noise."""
 
 
 @pytest.mark.parametrize("family", list(FAMILIES))
