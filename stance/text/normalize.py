@@ -339,6 +339,8 @@ def normalize_tone_marks(text: str) -> str:
         while b < len(text) and text[b].isalpha():
             b += 1
         done = b
+        if b < len(text) and text[b] in _MARKS:  # a stray mark after the word would compose with its last letter
+            continue
         word = text[a:b]
         fixed = _normalize_syllable(word) if len(word) <= 7 else word
         if fixed != word:
