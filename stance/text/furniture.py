@@ -191,7 +191,8 @@ def _drop_dateline(line: str) -> str:
     The line being cut is held as a short head (``head``, at most 301 characters) followed by
     ``line[off:stop]``, so that removing a dateline never copies the rest of the line: a line that is a
     chain of datelines costs linear time. The result is the same as removing them one by one from the
-    whole string (strip it, drop the openings again, search again from its start).
+    whole string (a dateline becomes one space, none next to white space; strip; drop the openings again;
+    search again from the start).
     """
     head, off, stop = "", _openings_end(line, 0, len(line))[0], len(line)
     removed = False
