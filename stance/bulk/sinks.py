@@ -121,8 +121,8 @@ class RunFolder:
         diff = _difference(recorded, to_jsonable(fingerprint))
         if diff:
             raise ResumeError(f"cannot --resume: this run differs from the interrupted one in {diff}; "
-                              f"run it without --resume after deleting {display_path(self.folder)}, or resume with the same "
-                              "inputs and options")
+                              f"run it without --resume after deleting {display_path(self.folder)}, or resume with "
+                              "the same inputs and options")
         for stale in self.folder.glob(".*.tmp"):  # an atomic write cut short by the kill
             stale.unlink(missing_ok=True)
         for path in self.folder.iterdir():
@@ -154,7 +154,8 @@ class RunFolder:
         """Assemble the output from parts ``0 .. chunks-1`` and remove the folder; returns ``(rows, errors)``."""
         missing = [k for k in range(chunks) if k not in self._parts]
         if missing or any(k >= chunks for k in self._parts):
-            raise RuntimeError(f"{display_path(self.folder)}: chunks {missing[:10]} are not committed, or parts beyond chunk "
+            raise RuntimeError(f"{display_path(self.folder)}: chunks {missing[:10]} are not committed, or parts "
+                               "beyond chunk "
                                f"{chunks - 1} exist; the run cannot be assembled")
         parts = [self._parts[k][0] for k in range(chunks)]
         if self.format == "jsonl":

@@ -74,7 +74,8 @@ def _tolerant_output() -> None:
     """
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None and getattr(stream, "errors", "strict") not in ("backslashreplace", "surrogateescape"):
+        if reconfigure is not None and getattr(stream, "errors", "strict") not in ("backslashreplace",
+                                                                                    "surrogateescape"):
             try:
                 reconfigure(errors="backslashreplace")
             except (ValueError, OSError):  # a stream that cannot be changed any more: left as it is

@@ -197,7 +197,8 @@ def _read_folder(path: Path, out: _Collector) -> None:
     for sub in subdirs:
         files = sorted(p for p in sub.rglob("*.txt") if p.is_file())
         if not files:
-            out.problems.append(Problem(display_path(sub), None, f"label folder '{display_path(sub.name)}' has no .txt files"))
+            out.problems.append(Problem(display_path(sub), None,
+                                        f"label folder '{display_path(sub.name)}' has no .txt files"))
         for file in files:
             rel = file.relative_to(path).as_posix()
             try:
