@@ -2,12 +2,12 @@
 
 Run from the project root::
 
-    python -m benchmarks.hostile            # api, cli, artefacts, bulk and views
+    python -m benchmarks.hostile            # api, native, cli, artefacts, bulk, views and text
     python -m benchmarks.hostile --only cli,artefacts
     python -m benchmarks.hostile --only api --case empty --case "100k newlines"
     python -m benchmarks.hostile --only big  # 10 MB in one call (a minute or two)
 
-Six parts:
+The parts:
 
 ``api``
     Odd values and pathological texts for :func:`stance.classify`. Each must either return a valid
@@ -41,6 +41,12 @@ Six parts:
     ``stance view`` (script as entities, 100,000 lines, a 1 MB line, a page cleaning empties). Each must give a
     report or page with no script in it (valid ``report.json``), or exit 2 with a message naming the file.
     The cases are in :mod:`benchmarks.hostile_views`.
+``text``
+    Cleaning timed at n and 4n on every family of text that once made a step super-linear (and neighbours),
+    invisible characters of every kind inside the words of a seed (same text, same result), file names that are
+    not UTF-8 through a real ``stance classify`` under a strict UTF-8 stdout, and unreadable data lines (100k-deep
+    nesting, NaN, 1e400, invalid UTF-8...) through ``stance train`` and ``stance evaluate``. The cases are in
+    :mod:`benchmarks.hostile_text`.
 ``big``
     10 MB of article text (the seed paragraphs repeated, each copy numbered) in one :func:`stance.classify`
     call: it must return a valid result within :data:`BIG_SECONDS_LIMIT` and a peak RSS under
@@ -70,8 +76,8 @@ from typing import Any, Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-PARTS = ("api", "native", "cli", "artefacts", "bulk", "views", "big")
-DEFAULT_PARTS = ("api", "native", "cli", "artefacts", "bulk", "views")
+PARTS = ("api", "native", "cli", "artefacts", "bulk", "views", "text", "big")
+DEFAULT_PARTS = ("api", "native", "cli", "artefacts", "bulk", "views", "text")
 API_SECONDS_LIMIT = 120.0
 """An API input that takes longer than this counts as not handled (a denial of service)."""
 BIG_SECONDS_LIMIT = 120.0
@@ -624,6 +630,12 @@ def run(parts: Sequence[str] = DEFAULT_PARTS, *, base: Path | None = None, cases
                 from benchmarks.hostile_views import run_views
 
                 report.outcomes += run_views(work)
+            if "text" in parts:
+                from benchmarks.hostile_text import run_text
+
+                outcomes, lost = run_text(work)
+                report.outcomes += outcomes
+                report.rows_lost += lost
             if "big" in parts:
                 report.outcomes += run_big()
         finally:

@@ -73,9 +73,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     Exit status: 0 success, 1 some input could not be processed (the output says which), 2 bad usage
     or an error that stopped the command (the message says what).
     """
+    from ..display import display_path, lossless
     from ..persist import ArtefactError
     from ..training.labelled import DataError
 
+    _tolerant_output()
     args = build_parser().parse_args(argv)
 
     def show(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
@@ -86,14 +88,31 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = show
             return args.run(args)
     except (ArtefactError, DataError, ValueError) as e:
-        print(f"stance {args.command}: error: {e}", file=sys.stderr)
+        print(f"stance {args.command}: error: {lossless(str(e))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0
     except OSError as e:  # a file that cannot be written or read: say which, without a traceback
-        where = f"{e.filename}: " if getattr(e, "filename", None) else ""
-        print(f"stance {args.command}: error: {where}{e.strerror or e}", file=sys.stderr)
+        where = f"{display_path(e.filename)}: " if isinstance(e.filename, (str, bytes)) else ""
+        print(f"stance {args.command}: error: {where}{lossless(str(e.strerror or e))}", file=sys.stderr)
         return 2
+
+
+def _tolerant_output() -> None:
+    """Make standard output and error write what their encoding cannot hold as backslash escapes.
+
+    Under a strict encoding (``PYTHONIOENCODING=utf-8:strict``, an ASCII locale) one unencodable character
+    (a lone surrogate in a text, a name the encoding lacks) would otherwise stop the run and lose every
+    row after it. Paths are already shown encodable (:func:`stance.display.display_path`); this is the net.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and getattr(stream, "errors", "strict") not in ("backslashreplace",
+                                                                                    "surrogateescape"):
+            try:
+                reconfigure(errors="backslashreplace")
+            except (ValueError, OSError):  # a stream that cannot be changed any more: left as it is
+                pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -44,15 +44,27 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
 
 
+def _shell_word(path: Path) -> str:
+    """``path`` quoted for a POSIX shell; a name that is not UTF-8 as ``$'...'`` with its bytes escaped."""
+    name = str(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "$'" + "".join(chr(b) if 32 <= b < 127 and b not in b"'\\" else f"\\x{b:02x}"
+                              for b in os.fsencode(name)) + "'"
+    return shlex.quote(name)
+
+
 def _usage(out: Path, manifest: Mapping) -> list[str]:
     """How to use the model just written: commands to copy, with the path quoted for the shell."""
+    from ..display import display_path
     from ..persist import card_path
     from .common import model_role
 
-    q = shlex.quote(str(out))
+    q = _shell_word(out)
     role = model_role(manifest["labels"])
     return [
-        f"model card: {card_path(out)}",
+        f"model card: {display_path(card_path(out))}",
         "use it (it loads without --trusted: a model file stance writes cannot run code):",
         f"  stance classify --{role}-model {q} FILES...",
         f"  stance evaluate TEST_DATA --model {q}",
@@ -78,17 +90,19 @@ def _default_data(task: str, given: Path | None) -> Path | None:
 
 
 def _say(out: Path, manifest: Mapping, *, default: bool) -> None:
+    from ..display import display_path
+
     m = manifest["metrics"]
     f_avg = f", F_avg {m['f_avg']:.4f}" if m.get("f_avg") is not None else ""
     print(
-        f"wrote {out} ({manifest['payload']['bytes'] / 1e6:.1f} MB): {len(manifest['labels'])} labels, "
+        f"wrote {display_path(out)} ({manifest['payload']['bytes'] / 1e6:.1f} MB): {len(manifest['labels'])} labels, "
         f"{manifest['n_examples']} examples; cross-validated accuracy {m['accuracy']:.4f}, "
         f"macro-F1 {m['macro_f1']:.4f}{f_avg}"
     )
     if default:
         from ..persist import card_path
 
-        print(f"model card: {card_path(out)}")
+        print(f"model card: {display_path(card_path(out))}")
         print(f"this is now the default {manifest['task']} model of this installation: stance classify, explain "
               "and stance.classify() use it without options")
     else:

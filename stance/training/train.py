@@ -33,6 +33,7 @@ from ..evaluation.protocols import cross_validate
 from ..persist import PRETRAINED, SUFFIX, check_outputs, save
 from .card import write_model_card
 from ..estimators.pipeline import fit_with_groups
+from ..display import display_path
 from ..files import sha256_of
 from ..progress import progress_bar
 from .configs import DEFAULT_TASKS, own_data_model
@@ -202,7 +203,7 @@ def train(
         min_per_label=max(2, cv_folds),
     )
     model = own_data_model(ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight)
-    files = {path.name: sha256_of(path)}
+    files = {display_path(path.name): sha256_of(path)}
     return _fit_and_save(
         model,
         labelled,
@@ -211,6 +212,6 @@ def train(
         groups_field=group_field,
         cv_folds=cv_folds,
         data_files=files,
-        description=f"user data from {path.name}",
+        description=f"user data from {display_path(path.name)}",
         progress=progress,
     )
