@@ -39,6 +39,13 @@ def test_the_python_blocks_that_are_not_run_say_why_and_compile():
         compile("\n".join(b.lines), b.where, "exec")
 
 
+def test_the_python_blocks_of_a_doc_share_names_doctests_included(tmp_path):
+    doc = tmp_path / "d.md"
+    doc.write_text("```python\nx = 2\n```\n\n```python\n>>> y = x + 1\n```\n\n```python\nassert y == 3\n```\n\n"
+                   "```python\n>>> x + y\n5\n```\n", encoding="utf-8")
+    assert run_doc(doc) == []
+
+
 def test_the_console_parser_takes_quoted_lines_and_outputs(tmp_path):
     doc = tmp_path / "d.md"
     doc.write_text('```console\n$ echo "a\nb"\na\nb\n$ true\n```\n', encoding="utf-8")
