@@ -76,8 +76,9 @@ class DaskExecutor:
 
         self._cluster = None
         if scheduler == "local":
+            # dashboard on a free port: None still takes 8787 and warns on stderr when another cluster has it
             self._cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address=None)
+                                         host="127.0.0.1", dashboard_address=":0")
             self.client = Client(self._cluster)
         else:
             try:
