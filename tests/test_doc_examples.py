@@ -7,8 +7,8 @@ import pytest
 
 from tests.doc_examples import DOCS, blocks, run_doc
 
-# docs whose examples take long (training, 11,305 passages): still run by CI, in the slow set
-SLOW = {"first_hour.md", "explain_and_suggest.md"}
+# docs whose examples take long (training, 11,305 passages, Dask clusters): still run by CI, in the slow set
+SLOW = {"first_hour.md", "explain_and_suggest.md", "scale.md"}
 
 
 def _param(doc):
