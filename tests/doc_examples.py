@@ -183,6 +183,7 @@ def run_python(block: Block, cwd: Path, namespace: dict) -> list[Failure]:
         test = doctest.DocTestParser().get_doctest(source, namespace, block.where, str(block.doc), block.start)
         runner = _Collector()
         runner.run(test, out=lambda s: None, clear_globs=False)
+        namespace.update(test.globs)  # DocTest ran on a copy: its names go on to the next blocks
     finally:
         os.chdir(previous)
     failures = []

@@ -99,6 +99,35 @@ def test_classify_dataframe_matches_classify_frame_with_its_meta(cluster, local_
         assert got[column].tolist() == expected[column].tolist(), column
 
 
+def test_classify_dataframe_writes_parquet_with_the_results_tables_types(cluster, local_table, tmp_path):
+    """dask cannot infer a Parquet schema for object columns (ArrowInvalid on its placeholder values);
+    parquet_schema gives the results table's, and pandas reads the files back."""
+    import dask.dataframe as dd
+
+    from stance.dask import classify_dataframe, parquet_schema
+
+    _, client = cluster
+    source, expected = local_table
+    df = pd.read_json(source, lines=True, dtype={"id": str}).head(40)
+    df.loc[7, "text"] = ""  # a row with an error: nulls in the typed model columns
+    result = classify_dataframe(dd.from_pandas(df, npartitions=4))
+    result.to_parquet(tmp_path / "out", schema=parquet_schema(result), write_index=False,
+                      compute_kwargs={"scheduler": client})
+    got = pq.read_table(tmp_path / "out")
+    cli_table = expected.slice(0, 40)
+    assert got.column_names == cli_table.column_names
+    for column in ["id", "topic", "stance", "stance_anti", "evidence", "error"]:
+        assert got.schema.field(column).type == cli_table.schema.field(column).type, column
+    assert got.column("id").to_pylist() == cli_table.column("id").to_pylist()
+    assert got.column("error").to_pylist()[7].endswith("empty text") and got.column("stance").to_pylist()[7] is None
+    rest = [k for k in range(40) if k != 7]
+    for column in ["topic", "stance", "evidence"]:
+        assert [got.column(column).to_pylist()[k] for k in rest] == [cli_table.column(column).to_pylist()[k]
+                                                                     for k in rest], column
+    back = pd.read_parquet(tmp_path / "out")  # pandas reads it back
+    assert len(back) == 40 and back["evidence"].iloc[0][0]["text"] == cli_table.column("evidence")[0][0]["text"].as_py()
+
+
 @pytest.mark.slow
 def test_scheduler_local_gives_the_local_table(local_table, tmp_path):
     source, expected = local_table

@@ -7,8 +7,8 @@ import pytest
 
 from tests.doc_examples import DOCS, blocks, run_doc
 
-# docs whose examples take long (training, 11,305 passages): still run by CI, in the slow set
-SLOW = {"first_hour.md", "explain_and_suggest.md"}
+# docs whose examples take long (training, 11,305 passages, Dask clusters): still run by CI, in the slow set
+SLOW = {"first_hour.md", "explain_and_suggest.md", "scale.md"}
 
 
 def _param(doc):
@@ -37,6 +37,13 @@ def test_the_python_blocks_that_are_not_run_say_why_and_compile():
     for b in skipped:
         assert b.skip, f"{b.where}: a python block that is not run must say why"
         compile("\n".join(b.lines), b.where, "exec")
+
+
+def test_the_python_blocks_of_a_doc_share_names_doctests_included(tmp_path):
+    doc = tmp_path / "d.md"
+    doc.write_text("```python\nx = 2\n```\n\n```python\n>>> y = x + 1\n```\n\n```python\nassert y == 3\n```\n\n"
+                   "```python\n>>> x + y\n5\n```\n", encoding="utf-8")
+    assert run_doc(doc) == []
 
 
 def test_the_console_parser_takes_quoted_lines_and_outputs(tmp_path):

@@ -14,8 +14,8 @@ hands them to an executor; :func:`run_chunk` classifies one chunk wherever it ru
 Models reach a process once, by token (:func:`register_models`): ``"shipped"`` stands for the models in the
 package, which every process loads for itself on first use (:func:`stance.api.pretrained_model`); a model of
 the caller's is registered in this process and inherited by forked workers, given to spawned ones by the pool
-initializer, and to Dask workers by a worker plugin, always as the object the caller loaded and checked with
-:func:`stance.persist.load`, never by loading a file on a worker.
+initializer, and to Dask workers as the result of one Dask task (:mod:`stance.dask`), always as the object the
+caller loaded and checked with :func:`stance.persist.load`, never by loading a file on a worker.
 
 Examples
 --------
