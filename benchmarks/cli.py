@@ -1,8 +1,12 @@
 """``python -m benchmarks``: train and measure systems side by side.
 
-Two modes:
+Three modes:
 
-``--mode vntc`` (default)
+``--mode peer`` (default)
+    ``stance.classify_batch`` against underthesea_core's ``predict_batch`` on the same 6,000 VNTC test
+    articles, both on every core, in one run: the ratio, cold start and installed size
+    (:mod:`benchmarks.peer`).
+``--mode vntc``
     Each system in ``--systems`` is trained on VNTC ``train`` and scored on
     ``test`` in its own subprocess (:mod:`benchmarks.worker`); cold start is
     then timed from outside in fresh processes. Prints one table.
@@ -50,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m benchmarks",
         description="Train and measure Vietnamese topic classifiers side by side.",
     )
-    p.add_argument("--mode", choices=("vntc", "bulk"), default="vntc", help="vntc: accuracy + speed table; bulk: pipeline throughput on baomoi")
+    p.add_argument("--mode", choices=("peer", "vntc", "bulk"), default="peer",
+                   help="peer: classify_batch vs the Rust peer (ratio, cold start, size); vntc: accuracy + speed "
+                   "table; bulk: pipeline throughput on baomoi")
     p.add_argument(
         "--systems",
         default=None,
@@ -68,7 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--limit-train", type=int, default=None, metavar="N", help="use the first N training documents")
     p.add_argument("--limit-test", type=int, default=None, metavar="N", help="use the first N test (or bulk) documents")
-    p.add_argument("--repeat", type=int, default=1, help="timed repetitions of each batch pass (median reported)")
+    p.add_argument("--repeat", type=int, default=None,
+                   help="timed repetitions of each batch pass (median reported; default 3 in peer mode, else 1)")
     p.add_argument("--cold-repeat", type=int, default=5, help="fresh processes for cold start (median reported)")
     p.add_argument("--n-latency", type=int, default=500, help="documents for single-document latency")
     p.add_argument("--no-all-cores", action="store_true", help="skip the process-pool throughput")
@@ -442,6 +449,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.render is not None:
         return render(args.render, args.plot)
+    if args.mode == "peer":
+        from benchmarks.peer import run as run_peer
+
+        return run_peer(argparse.Namespace(
+            train=args.train, test=args.test, limit_train=args.limit_train, limit_test=args.limit_test or 6000,
+            repeat=args.repeat or 3, cold_repeat=args.cold_repeat, no_python=False))
+    args.repeat = args.repeat or 1
     command = "python -m benchmarks" + ("" if not argv else " " + shlex.join(argv))
     machine = machine_description()
     with tempfile.TemporaryDirectory(prefix="benchmarks-") as tmp:

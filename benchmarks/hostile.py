@@ -2,27 +2,33 @@
 
 Run from the project root::
 
-    python -m benchmarks.hostile            # api, cli, artefacts and bulk
+    python -m benchmarks.hostile            # api, native, cli, artefacts, bulk, views and text
     python -m benchmarks.hostile --only cli,artefacts
     python -m benchmarks.hostile --only api --case empty --case "100k newlines"
     python -m benchmarks.hostile --only big  # 10 MB in one call (a minute or two)
 
-Five parts:
+The parts:
 
 ``api``
     Odd values and pathological texts for :func:`stance.classify`. Each must either return a valid
     :class:`stance.Result` (labels from the model's label sets, scores that sum to 1, passages and
     evidence consistent, JSON- and UTF-8-serialisable) or raise ``TypeError``/``ValueError`` with a
     message, and finish within :data:`API_SECONDS_LIMIT`.
+``native``
+    The same pathological texts through the compiled path and the Python path: the same result (or the
+    same refusal) from both (:mod:`benchmarks.hostile_native`).
 ``cli``
     ``stance classify --format jsonl`` over a folder of good and bad files (empty, binary, UTF-16,
     Windows-1258, undecodable, a directory named ``*.txt``, symbolic link loops, a FIFO, an unreadable
     file). Exactly one row per input file, in order; the bad ones carry ``error``.
 ``artefacts``
-    Damaged and hostile model files for :func:`stance.load` (truncated, bit-flipped, wrong checksum,
-    future schema, missing or broken manifest, zero bytes, pickles that would create a marker file).
-    Each must raise :class:`stance.ArtefactError` (or its subclass) with a message, and the marker
-    file must never appear.
+    Damaged and hostile model files for :func:`stance.load` (truncated, bit-flipped, wrong checksums, future
+    formats and schemas, manifests that are not JSON, 100,000 levels deep or of the wrong types, a FIFO,
+    ``/dev/zero``, skops trees naming ``os.system``, pickles that would create a marker file, a dict where a
+    model should be, labels that are not the model's) and ``stance train --out`` aimed at its own data, a
+    folder or a foreign file. Each must raise :class:`stance.ArtefactError` (or its subclass) naming the file,
+    or exit 2 leaving every input intact, and the marker file must never appear. The cases are in
+    :mod:`benchmarks.hostile_artefacts`.
 ``bulk``
     ``stance classify ... --out x.parquet`` over hostile tables: 5 MB rows, wrong types in every column, bad
     JSON lines and bytes, ragged CSV rows, tables without the text field, files that only pretend to be Parquet,
@@ -35,6 +41,12 @@ Five parts:
     ``stance view`` (script as entities, 100,000 lines, a 1 MB line, a page cleaning empties). Each must give a
     report or page with no script in it (valid ``report.json``), or exit 2 with a message naming the file.
     The cases are in :mod:`benchmarks.hostile_views`.
+``text``
+    Cleaning timed at n and 4n on every family of text that once made a step super-linear (and neighbours),
+    invisible characters of every kind inside the words of a seed (same text, same result), file names that are
+    not UTF-8 through a real ``stance classify`` under a strict UTF-8 stdout, and unreadable data lines (100k-deep
+    nesting, NaN, 1e400, invalid UTF-8...) through ``stance train`` and ``stance evaluate``. The cases are in
+    :mod:`benchmarks.hostile_text`.
 ``training``
     Damaged data folders for ``stance train --task topic`` (a missing, non-xz, empty or badly formed file, a
     label outside the task): refused with a message naming the file, no model written. The cases are in
@@ -57,7 +69,6 @@ import io
 import json
 import math
 import os
-import pickle
 import stat
 import sys
 import tempfile
@@ -69,8 +80,8 @@ from typing import Any, Callable, Sequence
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
-PARTS = ("api", "cli", "artefacts", "bulk", "views", "training", "big")
-DEFAULT_PARTS = ("api", "cli", "artefacts", "bulk", "views", "training")
+PARTS = ("api", "native", "cli", "artefacts", "bulk", "views", "text", "training", "big")
+DEFAULT_PARTS = ("api", "native", "cli", "artefacts", "bulk", "views", "text", "training")
 API_SECONDS_LIMIT = 120.0
 """An API input that takes longer than this counts as not handled (a denial of service)."""
 BIG_SECONDS_LIMIT = 120.0
@@ -361,170 +372,6 @@ def run_cli(base: Path, *, batch_size: int = 3) -> tuple[list[Outcome], int]:
 
 
 # --------------------------------------------------------------------------------------------------
-# Artefacts
-
-
-class _Marker:
-    """Unpickling this creates the file ``path`` (stands for any code an attacker could run)."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (Path.touch, (Path(self.path),))
-
-
-def _small_model() -> Any:
-    from stance.estimators.text_classifier import TextClassifier
-
-    texts = ["quân Mỹ ở Iraq", "binh sĩ Mỹ rút", "đội tuyển thắng", "cầu thủ ghi bàn"] * 3
-    return TextClassifier(min_df=1, calibration_folds=2).fit(texts, ["w", "w", "s", "s"] * 3)
-
-
-def _write_manifest(path: Path, **changes: Any) -> None:
-    """A well-formed manifest for ``path`` (forged: anyone can write one), with ``changes`` applied."""
-    from stance.files import sha256_file
-    from stance.persist import SCHEMA_VERSION
-
-    manifest = {"schema_version": SCHEMA_VERSION, "task": "demo",
-                "payload": {"file": path.name, "sha256": sha256_file(path)}}
-    manifest.update(changes)
-    path.with_suffix(".json").write_text(json.dumps(manifest), encoding="utf-8")
-
-
-def artefact_cases(folder: Path, marker: Path) -> list[tuple[str, Path, bool]]:
-    """Make damaged and hostile artefacts in ``folder``: (name, payload path, trusted) triples."""
-    from stance.persist import save
-
-    model = _small_model()
-    hostile = pickle.dumps(_Marker(str(marker)))
-    cases: list[tuple[str, Path, bool]] = []
-
-    def fresh(name: str) -> Path:
-        path = folder / f"{name}.joblib"
-        save(model, path, task="demo")
-        return path
-
-    for trusted in (False, True):
-        tag = "trusted" if trusted else "untrusted"
-        p = fresh(f"truncated-{tag}")
-        p.write_bytes(p.read_bytes()[: p.stat().st_size // 2])
-        cases.append((f"truncated payload ({tag})", p, trusted))
-        p = fresh(f"bitflip-{tag}")
-        data = bytearray(p.read_bytes())
-        data[len(data) // 2] ^= 0x10
-        p.write_bytes(bytes(data))
-        cases.append((f"one bit flipped ({tag})", p, trusted))
-    p = fresh("wrong-sha")
-    m = json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
-    m["payload"]["sha256"] = "0" * 64
-    p.with_suffix(".json").write_text(json.dumps(m), encoding="utf-8")
-    cases.append(("manifest sha256 wrong", p, True))
-    p = fresh("future")
-    m = json.loads(p.with_suffix(".json").read_text(encoding="utf-8"))
-    m["schema_version"] = 99
-    p.with_suffix(".json").write_text(json.dumps(m), encoding="utf-8")
-    cases.append(("future schema version", p, True))
-    for name, text in [("manifest not JSON", "{not json"), ("manifest is a list", "[1, 2]"),
-                       ("manifest zero bytes", ""), ("manifest not UTF-8", None),
-                       ("manifest without payload", json.dumps({"schema_version": 1})),
-                       ("manifest schema_version a string", json.dumps({"schema_version": "1",
-                                                                        "payload": {"sha256": "0" * 64}})),
-                       ("manifest sha256 a number", json.dumps({"schema_version": 1, "payload": {"sha256": 5}}))]:
-        p = fresh(name.replace(" ", "-"))
-        if text is None:
-            p.with_suffix(".json").write_bytes(b"\xff\xfe\x00{")
-        else:
-            p.with_suffix(".json").write_text(text, encoding="utf-8")
-        cases.append((name, p, True))
-    p = fresh("manifest-dir")
-    p.with_suffix(".json").unlink()
-    p.with_suffix(".json").mkdir()
-    cases.append(("manifest is a directory", p, True))
-    p = fresh("no-manifest")
-    p.with_suffix(".json").unlink()
-    cases.append(("missing manifest", p, True))
-    cases.append(("missing payload", folder / "nothing-here.joblib", True))
-    (folder / "a-directory.joblib").mkdir()
-    cases.append(("payload is a directory", folder / "a-directory.joblib", True))
-    def raw(name: str, file: str, payload: bytes, trusted: bool, *, manifest: bool = True,
-            changes: dict | None = None) -> None:
-        """A payload of these bytes with a forged manifest that matches it (with ``changes``), or none."""
-        p = folder / file
-        p.write_bytes(payload)
-        if manifest:
-            _write_manifest(p, **(changes or {}))
-        cases.append((name, p, trusted))
-
-    raw("zero-byte payload, matching manifest", "zero.joblib", b"", True)
-    raw("random bytes, matching manifest", "garbage.joblib", os.urandom(4096), True)
-    raw("pickle of a class that does not exist", "unknown-class.joblib",
-        b"\x80\x04\x95\x1c\x00\x00\x00\x00\x00\x00\x00\x8c\x0bno_such_mod\x94\x8c\x03Cls\x94\x93\x94.", True)
-    # Hostile pickles: with a forged, matching manifest (refused: not trusted) ...
-    raw("hostile pickle, forged manifest (untrusted)", "evil.joblib", hostile, False)
-    # ... with a manifest whose checksum does not match (refused before unpickling, even if trusted) ...
-    raw("hostile pickle, checksum mismatch (trusted)", "evil-badsha.joblib", hostile, True,
-        changes={"payload": {"file": "evil-badsha.joblib", "sha256": "f" * 64}})
-    # ... without a manifest, and renamed to look like a shipped model.
-    raw("hostile pickle named stance.joblib, no manifest", "stance.joblib", hostile, False, manifest=False)
-    raw("hostile pickle named topic.joblib (untrusted)", "topic.joblib", hostile, False)
-    link_dir = folder / "linked"
-    link_dir.mkdir()
-    os.symlink(folder / "evil.joblib", link_dir / "evil.joblib")
-    os.symlink(folder / "evil.json", link_dir / "evil.json")
-    cases.append(("symlink to hostile pickle (untrusted)", link_dir / "evil.joblib", False))
-    return cases
-
-
-def run_artefacts(base: Path) -> tuple[list[Outcome], int]:
-    """Load every damaged or hostile artefact; outcomes and how many times injected code ran."""
-    from stance.persist import ArtefactError, load
-    from stance.cli import main
-
-    folder = base / "artefacts"
-    folder.mkdir()
-    marker = base / "INJECTED-CODE-RAN"
-    outcomes = []
-    injected = 0
-    for name, path, trusted in artefact_cases(folder, marker):
-        start = time.perf_counter()
-        try:
-            load(path, trusted=trusted)
-        except ArtefactError as e:
-            ok = path.stem in str(e)  # the message names the file (payload or manifest)
-            detail = f"{type(e).__name__}: {_short(str(e).replace(str(folder) + os.sep, ''), 70)}"
-            outcomes.append(Outcome("artefacts", name, ok, detail, time.perf_counter() - start))
-        except Exception as e:  # noqa: BLE001
-            detail = f"CRASH {type(e).__name__}: {_short(str(e))}"
-            outcomes.append(Outcome("artefacts", name, False, detail, time.perf_counter() - start, crashed=True))
-        else:
-            outcomes.append(Outcome("artefacts", name, False, "loaded without error", time.perf_counter() - start))
-        if marker.exists():
-            injected += 1
-            outcomes[-1].handled = False
-            outcomes[-1].detail += " — INJECTED CODE RAN"
-            marker.unlink()
-    # The command line refuses the hostile file without --trusted (exit 2, message on stderr).
-    err = io.StringIO()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        try:
-            status = main(["classify", "--stance-model", str(folder / "evil.joblib"), str(SEEDS[0])])
-        except Exception as e:  # noqa: BLE001
-            status = f"CRASH {type(e).__name__}: {e}"
-    ok = status == 2 and "trusted" in err.getvalue()
-    outcomes.append(Outcome("artefacts", "CLI --stance-model hostile, no --trusted", ok,
-                            f"exit {status}: {_short(err.getvalue().strip().replace(str(folder) + os.sep, ''), 70)}"))
-    if marker.exists():
-        injected += 1
-        outcomes[-1].handled = False
-        marker.unlink()
-    return outcomes, injected
-
-
-# --------------------------------------------------------------------------------------------------
-
-
-# --------------------------------------------------------------------------------------------------
 # Bulk: tables in, results tables out (stance classify --out)
 
 
@@ -565,7 +412,16 @@ def bulk_cases(base: Path) -> list[BulkCase]:
     (base / "dup.csv").write_text("id,text,text\n1,a,b\n", encoding="utf-8")
     (base / "empty.csv").write_bytes(b"")
     pq.write_table(pa.table({"id": [1], "body": [para]}), base / "body.parquet")
+    (base / "empty_folder").mkdir(exist_ok=True)
+    (base / "no_documents").mkdir(exist_ok=True)
+    for name, data in (("scan.pdf", b"%PDF-1.4"), ("notes.docx", b"PK\x03\x04"), ("README", b"hi")):
+        (base / "no_documents" / name).write_bytes(data)
+    (base / "header_only.csv").write_text("id,text\n", encoding="utf-8")
     return [
+        BulkCase("an empty folder", [base / "empty_folder"], 2, None, says="nothing to classify"),
+        BulkCase("a folder of PDFs and other non-documents", [base / "no_documents"], 2, None,
+                 says="skipped 3 file(s) that are not .txt, .html or .htm"),
+        BulkCase("a CSV with a header and no rows", [base / "header_only.csv"], 2, 0, says="holds no article"),
         BulkCase("huge rows (5 MB text in JSONL and CSV)", [_jsonl(base / "huge.jsonl", [{"text": para}, {"text": huge},
                  {"text": para}]), base / "huge.csv"], 0, 6),
         BulkCase("wrong types per column", [_jsonl(base / "types.jsonl", [
@@ -611,7 +467,37 @@ def _check_bulk(case: BulkCase, out: Path, status: int, err: str) -> tuple[str |
     errors = sum(e is not None for e in table.column("error").to_pylist())
     if table.num_rows != case.rows or errors != case.errors or parts.exists():
         return f"{table.num_rows} rows, {errors} errors (expected {case.rows}, {case.errors})", max(0, case.rows - table.num_rows)
+    if case.says not in err:
+        return f"message does not say {case.says!r}: {_short(err)}", 0
     return None, 0
+
+
+def _paths_given_as_text(base: Path) -> list[Outcome]:
+    """Paths where the CLI expects text or a data folder: ``stance explain ARG`` reads a file as the article and
+    refuses a missing file name or a folder; ``stance train --task`` refuses a data folder that is a file, is
+    missing or lacks the data, naming --data-dir and STANCE_DATA."""
+    seed = sorted((ROOT / "seeds").glob("*.txt"))[2]
+    (base / "no_data").mkdir(parents=True, exist_ok=True)
+    explain, train = ["explain", "--n", "1"], ["train", "--task", "stance", "--data-dir"]
+    cases = [("explain: an existing file as the argument", [*explain, str(seed)], 0, f"file: {seed} ("),
+             ("explain: a file name that does not exist", [*explain, str(base / "missing.txt")], 2, "no such file"),
+             ("explain: a folder as the argument", [*explain, str(base)], 2, "is a folder"),
+             ("train --task: --data-dir is a file", [*train, str(seed)], 2, "STANCE_DATA"),
+             ("train --task: --data-dir does not exist", [*train, str(base / "nowhere")], 2, "STANCE_DATA"),
+             ("train --task: --data-dir without the data", [*train, str(base / "no_data")], 2, "STANCE_DATA")]
+    outcomes = []
+    for name, argv, want, says in cases:
+        out, err = io.StringIO(), io.StringIO()
+        start = time.perf_counter()
+        from stance.cli import main
+
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            status = main(argv)
+        said = out.getvalue() + err.getvalue()
+        ok = status == want and says in said
+        outcomes.append(Outcome("cli", name, ok, f"exit {status}: {_short(said.splitlines()[0] if said else '')}"
+                                if ok else f"exit {status} (expected {want}): {_short(said)}", time.perf_counter() - start))
+    return outcomes
 
 
 def _resume_with_another_input(base: Path) -> Outcome:
@@ -655,7 +541,7 @@ def run_bulk(base: Path) -> tuple[list[Outcome], int]:
     bad = base / "bulk" / "bad.jsonl"
     bad.parent.mkdir(parents=True, exist_ok=True)
     bad.write_bytes(b'{"text": "Qu\xc3\xa2n M\xe1\xbb\xb9"}\n{"text": "x"\n\xff\xfe{"text": 1}\n\n{"text": "\\ud800"}\n')
-    outcomes, lost = [], 0
+    outcomes, lost = _paths_given_as_text(base / "bulk"), 0
     for k, case in enumerate(bulk_cases(base / "bulk")):
         out = base / "bulk" / f"out{k}.parquet"
         start = time.perf_counter()
@@ -674,6 +560,20 @@ def run_bulk(base: Path) -> tuple[list[Outcome], int]:
         outcomes.append(Outcome("bulk", case.name, problem is None, detail, time.perf_counter() - start))
     outcomes.append(_resume_with_another_input(base / "bulk"))
     return outcomes, lost
+
+
+def run_cli_in_process(argv: list[str]) -> tuple[Any, str]:
+    """Exit status (or ``"CRASH ..."`` when it raised) and standard error (stripped) of ``stance ARGV``, run in
+    this process with standard output discarded."""
+    from stance.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        try:
+            status = main(argv)
+        except Exception as e:  # noqa: BLE001
+            status = f"CRASH {type(e).__name__}: {_short(str(e))}"
+    return status, err.getvalue().strip()
 
 
 def _short(text: str, width: int = 90) -> str:
@@ -712,11 +612,17 @@ def run(parts: Sequence[str] = DEFAULT_PARTS, *, base: Path | None = None, cases
         try:
             if "api" in parts:
                 report.outcomes += run_api(names=cases)
+            if "native" in parts:
+                from benchmarks.hostile_native import run_native
+
+                report.outcomes += run_native()
             if "cli" in parts:
                 outcomes, lost = run_cli(work)
                 report.outcomes += outcomes
                 report.rows_lost += lost
             if "artefacts" in parts:
+                from benchmarks.hostile_artefacts import run_artefacts
+
                 outcomes, injected = run_artefacts(work)
                 report.outcomes += outcomes
                 report.injected_ran += injected
@@ -728,6 +634,12 @@ def run(parts: Sequence[str] = DEFAULT_PARTS, *, base: Path | None = None, cases
                 from benchmarks.hostile_views import run_views
 
                 report.outcomes += run_views(work)
+            if "text" in parts:
+                from benchmarks.hostile_text import run_text
+
+                outcomes, lost = run_text(work)
+                report.outcomes += outcomes
+                report.rows_lost += lost
             if "training" in parts:
                 from benchmarks.hostile_training import run_training
 

@@ -3,15 +3,13 @@ tables for ``stance report`` and hostile pages for ``stance view``, run through 
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.hostile import API_SECONDS_LIMIT, Outcome, _short
+from benchmarks.hostile import API_SECONDS_LIMIT, Outcome, _short, run_cli_in_process
 
 def _results_row(k: int, **change: Any) -> dict:
     row = {"id": str(k), "site": "VNE", "topic": "The gioi", "topic_name": "Thế giới", "topic_score": 0.9,
@@ -62,18 +60,6 @@ def view_page_cases() -> list[tuple[str, str]]:
     ]
 
 
-def _run_cli_case(argv: list[str]) -> tuple[Any, str]:
-    from stance.cli import main
-
-    err = io.StringIO()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
-        try:
-            status = main(argv)
-        except Exception as e:  # noqa: BLE001
-            status = f"CRASH {type(e).__name__}: {_short(str(e))}"
-    return status, err.getvalue().strip()
-
-
 def _page_ok(html: str) -> str | None:
     if "<script" in html.lower():
         return "a <script> element in the page"
@@ -92,7 +78,7 @@ def run_views(base: Path) -> list[Outcome]:
         table.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
         out = folder / f"{k:02d}_report"
         start = time.perf_counter()
-        status, err = _run_cli_case(["report", str(table), "--by", "site", "--out", str(out)])
+        status, err = run_cli_in_process(["report", str(table), "--by", "site", "--out", str(out)])
         seconds = time.perf_counter() - start
         if isinstance(status, str):
             outcomes.append(Outcome("views", f"report: {name}", False, status, seconds, crashed=True))
@@ -112,7 +98,7 @@ def run_views(base: Path) -> list[Outcome]:
         page.write_text(text, encoding="utf-8")
         out = folder / f"page{k}.html"
         start = time.perf_counter()
-        status, err = _run_cli_case(["view", str(page), "--out", str(out)])
+        status, err = run_cli_in_process(["view", str(page), "--out", str(out)])
         seconds = time.perf_counter() - start
         problem = (status if isinstance(status, str) else f"exit {status}: {err}") if status != 0 else None
         if problem is None:

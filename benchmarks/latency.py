@@ -37,6 +37,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("../shared/data/vntc/test.jsonl.xz"))
     parser.add_argument("-n", type=int, default=300)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--compare", action="store_true",
+                        help="also time each article on the Python path (stance._native.disabled()), interleaved")
     args = parser.parse_args(argv)
     docs = articles(args.data, args.n)
     classify(docs[0])
@@ -46,11 +48,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         profiler = Profiler(interval=0.0001)
         profiler.start()
-    times = []
+    times, python_times = [], []
     for doc in docs:
         t0 = time.perf_counter()
         classify(doc)
         times.append(time.perf_counter() - t0)
+        if args.compare:
+            from stance._native import disabled
+
+            with disabled():
+                t0 = time.perf_counter()
+                classify(doc)
+                python_times.append(time.perf_counter() - t0)
     if profiler is not None:
         profiler.stop()
     ms = np.asarray(times) * 1000
@@ -58,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"classify() on {len(docs)} VNTC test articles of 380-420 syllables: median {np.median(ms):.2f} ms, "
         f"p99 {np.percentile(ms, 99):.2f} ms, mean {ms.mean():.2f} ms"
     )
+    if python_times:
+        py = np.asarray(python_times) * 1000
+        print(f"the same calls on the Python path (interleaved): median {np.median(py):.2f} ms, "
+              f"p99 {np.percentile(py, 99):.2f} ms, mean {py.mean():.2f} ms")
     if profiler is not None:
         print(profiler.output_text(unicode=False, color=False))
     return 0

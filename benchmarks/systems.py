@@ -337,15 +337,16 @@ class Stance(System):
 
     def save(self, model: Any, folder: Path) -> Path:
         import stance
+        from stance.persist import SUFFIX
 
-        path = folder / "topic.joblib"
+        path = folder / f"topic{SUFFIX}"
         stance.save(model, path, task="topic")
         return path
 
     def load(self, path: Path) -> Any:
         import stance
 
-        return stance.load(path, trusted=True)
+        return stance.load(path)
 
 
 SYSTEMS: dict[str, System] = {

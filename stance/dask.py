@@ -8,7 +8,9 @@ Two ways in:
   commits, ``--resume`` and the output are those of a local run. ``--scheduler local`` starts a
   :class:`~distributed.LocalCluster` here (``--jobs`` worker processes, one thread each).
 - :func:`classify_dataframe` for a dask DataFrame (read from Parquet or CSV partitions by the workers
-  themselves): ``map_partitions`` of :func:`stance.classify_frame`, with the right ``meta``.
+  themselves): ``map_partitions`` of :func:`stance.classify_frame`, with the right ``meta``. Write it with
+  ``result.to_parquet(path, schema=parquet_schema(result), write_index=False)``: dask cannot infer a Parquet
+  schema for ``object`` columns (the labels, ``evidence``), :func:`parquet_schema` gives the results table's.
 
 Models. The shipped models are loaded by each worker process once, on its first task (a per-process cache,
 :func:`stance.api.pretrained_model`). A model of your own is loaded and checked here, on the client, with
@@ -35,8 +37,9 @@ from typing import Any
 
 from .bulk.frame import frame_rows
 from .bulk.parallel import SHIPPED, ChunkResult, ChunkTask, models_for, register_models, run_chunk
+from .bulk.table import model_types
 
-__all__ = ["CONNECT_SECONDS", "ClusterError", "DaskExecutor", "classify_dataframe"]
+__all__ = ["CONNECT_SECONDS", "ClusterError", "DaskExecutor", "classify_dataframe", "parquet_schema"]
 
 CONNECT_SECONDS = 30
 """How long to wait for a scheduler to answer."""
@@ -73,8 +76,9 @@ class DaskExecutor:
 
         self._cluster = None
         if scheduler == "local":
+            # dashboard on a free port: None still takes 8787 and warns on stderr when another cluster has it
             self._cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                                         host="127.0.0.1", dashboard_address=None)
+                                         host="127.0.0.1", dashboard_address=":0")
             self.client = Client(self._cluster)
         else:
             try:
@@ -157,3 +161,34 @@ def classify_dataframe(
         models = dask.delayed(_models, pure=True)(topic_model, stance_model)
     return ddf.map_partitions(_partition, text, id, passages, models, offsets, meta=meta,
                               align_dataframes=False)
+
+
+def parquet_schema(result: Any) -> Any:
+    """The Parquet schema of a :func:`classify_dataframe` result: the results table's types for ``id`` and the
+    model columns, the input's for the passthrough columns (text where the input's are ``object``).
+
+    Pass it to ``to_parquet``: dask infers a schema from placeholder values, and cannot for ``object`` columns
+    (it fails with ``ArrowInvalid: Could not convert <object object ...>``).
+
+    Examples
+    --------
+    >>> import dask.dataframe as dd, pandas as pd
+    >>> df = pd.DataFrame({"text": ["Quân Mỹ rút khỏi Iraq.", ""], "views": [3, 4]})
+    >>> schema = parquet_schema(classify_dataframe(dd.from_pandas(df, npartitions=1)))
+    >>> [str(schema.field(n).type) for n in ("id", "views", "stance_anti", "error")]
+    ['string', 'int64', 'double', 'string']
+    """
+    import pyarrow as pa
+
+    meta = result._meta
+    columns = [str(c) for c in meta.columns]
+    labels = [c[len("stance_"):] for c in columns if c.startswith("stance_")]
+    fixed = model_types(labels, passages="passages" in columns)
+    fields = []
+    for name in columns:
+        type_ = fixed.get(name)
+        if type_ is None:
+            inferred = pa.Schema.from_pandas(meta[[name]], preserve_index=False).field(name).type
+            type_ = pa.string() if pa.types.is_null(inferred) else inferred
+        fields.append(pa.field(name, type_))
+    return pa.schema(fields)

@@ -13,20 +13,61 @@ Examples
 'pro 0.12 · anti 0.88'
 >>> shorten("Quân Mỹ rút khỏi Iraq", 10)
 'Quân Mỹ r…'
+>>> display_path(b"/tmp/b\\xe1o c\\xc3\\xa1o.txt")
+'/tmp/b\\\\xe1o cáo.txt'
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any, Mapping, Sequence
 
-__all__ = ["MISSING", "SNIPPET", "format_metric", "format_number", "format_with_ci", "result_text", "scores_line",
-           "shorten"]
+__all__ = ["MISSING", "SNIPPET", "display_path", "format_metric", "format_number", "format_with_ci", "lossless",
+           "result_text", "scores_line", "shorten"]
 
 MISSING = "–"
 """What stands for a value that does not exist (an F_avg without pro and anti, an empty bin)."""
 
 SNIPPET = 150
 """Characters of a passage shown in text output."""
+
+
+def lossless(name: str) -> str:
+    """Text that survives UTF-8: bytes that are not UTF-8 (and lone surrogates) as backslash escapes.
+
+    A file name that is not UTF-8 comes from :func:`os.fsdecode` with each such byte as a surrogate
+    (U+DC80-U+DCFF); it is shown as ``\\xNN`` (the byte), other lone surrogates as ``\\udNNN``. Text that is
+    valid UTF-8 is returned unchanged (so a name that holds such a backslash sequence literally looks the
+    same as the name with that byte).
+
+    Examples
+    --------
+    >>> lossless(os.fsdecode(b"b\\xe1o.txt"))
+    'b\\\\xe1o.txt'
+    >>> lossless("Quân\\ud800")
+    'Quân\\\\ud800'
+    """
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:  # a name decoded by os.fsdecode: its surrogates stand for the original bytes
+        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # other lone surrogates (from JSON's \\ud800 escapes)
+        return name.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def display_path(path: str | bytes | os.PathLike) -> str:
+    """A path as shown everywhere it reaches output (results' ids, error messages, tables): valid UTF-8,
+    the bytes of a name that are not UTF-8 as ``\\xNN`` escapes (:func:`lossless`).
+
+    Examples
+    --------
+    >>> display_path(os.fsdecode(b"d/tin\\xff.txt")), display_path(b"d/tin\\xff.txt")
+    ('d/tin\\\\xff.txt', 'd/tin\\\\xff.txt')
+    """
+    return lossless(os.fsdecode(path))
 
 
 def format_number(value: object, digits: int = 4) -> str:

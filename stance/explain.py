@@ -64,7 +64,7 @@ STANCE_NAMES_VI: Mapping[str, str] = {
     "neutral": "trung lập",
     "unrelated": "không liên quan",
 }
-"""Vietnamese names of the stance labels, for :meth:`Explanation.to_text`."""
+"""Vietnamese names of the stance labels, for pages and reports written in Vietnamese."""
 
 _TFIDF_PREFIX = "tfidf__"
 
@@ -271,7 +271,8 @@ class Explanation:
     topic_features: tuple[tuple[str, float], ...]
 
     def to_text(self, *, width: int = 160) -> str:
-        """A plain-text rendering for a person, in Vietnamese, scores to 2 decimals.
+        """A plain-text rendering for a person, in English (Vietnamese text and topic names quoted as they
+        are), scores to 2 decimals.
 
         Parameters
         ----------
@@ -281,39 +282,37 @@ class Explanation:
         r = self.result
         label = r.stance
         lines = [
-            f"Chủ đề: {r.topic_name} [{r.topic}] {r.topic_scores[r.topic]:.2f}",
-            f"Lập trường: {STANCE_NAMES_VI.get(label, label)} [{label}] {r.stance_scores[label]:.2f}   "
-            f"({scores_line(r.stance_scores)})",
-            f"Số đoạn: {len(r.passages)}",
+            f"topic: {r.topic} ({r.topic_name}) {r.topic_scores[r.topic]:.2f}",
+            f"stance: {label} {r.stance_scores[label]:.2f}   ({scores_line(r.stance_scores)})",
+            f"passages: {len(r.passages)}",
             "",
-            f"Các đoạn quyết định lập trường «{STANCE_NAMES_VI.get(label, label)}» (xác suất {label}):",
+            f"passages that decide the stance '{label}' (probability of {label}):",
         ]
         if not r.evidence:
-            lines.append("  (không có)")
+            lines.append("  (none)")
         for p in r.evidence:
             lines.append(f"  [{p.index}] {p.stance_scores[label]:.2f}  {shorten(p.text, width)}")
-        lines += ["", f"Đặc trưng của đoạn [{self.passage_index}] (giá trị × trọng số):"]
+        lines += ["", f"features of passage [{self.passage_index}] (value × weight):"]
         for key, pairs in self.passage_features.items():
             lines.append(f"  {_step_name(key)}:")
             lines += _pairs_lines(pairs)
-        lines += ["", f"Đặc trưng của chủ đề «{r.topic_name}» (giá trị × trọng số):"]
+        lines += ["", f"features of the topic '{r.topic}' ({r.topic_name}) (value × weight):"]
         lines += _pairs_lines(self.topic_features)
         return "\n".join(lines) + "\n"
 
 
 def _step_name(key: str) -> str:
     step, _, label = key.rpartition(":")
-    vi = STANCE_NAMES_VI.get(label, "liên quan" if label == "related" else label)
     if step == "relevance":
-        return f"bước liên quan → {vi} [{label}]"
+        return f"relevance step → {label}"
     if step == "stance":
-        return f"bước lập trường → {vi} [{label}]"
-    return f"{vi} [{label}]"
+        return f"stance step → {label}"
+    return label
 
 
 def _pairs_lines(pairs: tuple[tuple[str, float], ...]) -> list[str]:
     if not pairs:
-        return ["    (không có)"]
+        return ["    (none)"]
     return [f"    {c:+.2f}  {name}" for name, c in pairs]
 
 
@@ -346,7 +345,7 @@ def explain(text: str, *, topic_model: Any = None, stance_model: Any = None, n: 
     ...             "Họ gọi sự hiện diện của binh sĩ Mỹ là chiếm đóng.", n=5)
     >>> e.result.stance, list(e.passage_features)
     ('anti', ['relevance:related', 'stance:anti'])
-    >>> "Lập trường: phản đối [anti]" in e.to_text()
+    >>> e.to_text().splitlines()[1].startswith("stance: anti ")
     True
     """
     if n < 0:

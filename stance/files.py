@@ -37,10 +37,13 @@ import os
 import re
 import shutil
 import socket
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Collection, Iterator, Mapping
+
+from .display import display_path
 
 __all__ = [
     "JsonRecord",
@@ -50,6 +53,7 @@ __all__ = [
     "atomic_write",
     "fsync_folder",
     "iter_json_records",
+    "parse_json",
     "json_layout",
     "read_json_records",
     "sha256_file",
@@ -288,6 +292,10 @@ def sha256_of(path: str | os.PathLike) -> str:
 # ------------------------------------------------------------------------------------------- reading
 
 
+_SPACE = re.compile(r"\s*")
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")  # what json.loads skips around a value
+
+
 class JsonRecordError(ValueError):
     """A JSON record that cannot be read; the message is ``file:line: problem``."""
 
@@ -368,7 +376,7 @@ def iter_json_records(path: str | os.PathLike, *, layout: str | None = None) -> 
     layout = layout or json_layout(path)
     if layout not in ("jsonl", "json"):
         raise ValueError(f"{path}: not a JSON records file (expected .jsonl, .ndjson or .json, optionally .xz)")
-    where = str(path)
+    where = display_path(path)
     opener = lzma.open if path.suffix.lower() == ".xz" else open
     try:
         with opener(path, "rb") as f:
@@ -394,6 +402,76 @@ def _as_record(where: str, line: int, value: object) -> JsonRecord:
     return JsonRecord(where, line, value)
 
 
+def _not_json_constant(name: str) -> float:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"number {_clip(text)} is out of range")
+    return value
+
+
+def _bounded_int(text: str) -> int:
+    limit = sys.get_int_max_str_digits()
+    if limit and len(text.lstrip("-")) > limit:
+        raise ValueError(f"number of {len(text.lstrip('-')):,} digits is longer than {limit:,}")
+    return int(text)
+
+
+def _clip(text: str, width: int = 20) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+_DECODER = json.JSONDecoder(parse_constant=_not_json_constant, parse_float=_finite_float, parse_int=_bounded_int)
+"""Strict JSON: NaN, Infinity and numbers out of a float's range are errors, not values."""
+
+
+def _decode(text: str, pos: int) -> tuple[object, int]:
+    """The JSON value at ``pos`` and where it ends; ValueError (``JSONDecodeError`` with a position, or a
+    plain one) for anything unreadable: bad syntax, NaN, numbers out of range or of more than 4,300 digits,
+    nesting too deep for the parser."""
+    try:
+        return _DECODER.raw_decode(text, pos)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def _json_problem(exc: ValueError) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"bad JSON: {exc.msg} (column {exc.colno})"
+    return f"bad JSON: {_clip(str(exc), 120)}"
+
+
+def parse_json(text: str) -> Any:
+    """One JSON value, strictly: ValueError ``"bad JSON: ..."`` for anything :func:`json.loads` refuses and
+    for what it would take or choke on (NaN, Infinity, numbers out of a float's range or longer than
+    Python's digit limit, nesting too deep for the parser: a RecursionError otherwise).
+
+    Examples
+    --------
+    >>> parse_json(' {"a": [1, 2.5]} ')
+    {'a': [1, 2.5]}
+    >>> parse_json("[" * 100_000)
+    Traceback (most recent call last):
+    ...
+    ValueError: bad JSON: nested too deeply
+    >>> parse_json('{"p": NaN}')
+    Traceback (most recent call last):
+    ...
+    ValueError: bad JSON: NaN is not a JSON value
+    """
+    try:
+        value, end = _decode(text, _JSON_SPACE.match(text).end())
+        end = _JSON_SPACE.match(text, end).end()
+        if end != len(text):  # as json.loads says it
+            raise json.JSONDecodeError("Extra data", text, end)
+    except ValueError as exc:
+        raise ValueError(_json_problem(exc)) from None
+    return value
+
+
 def _json_line(where: str, number: int, raw: bytes) -> JsonRecord | None:
     try:
         line = raw.decode("utf-8-sig" if number == 1 else "utf-8").rstrip("\r\n")
@@ -402,13 +480,10 @@ def _json_line(where: str, number: int, raw: bytes) -> JsonRecord | None:
     if not line.strip():
         return None
     try:
-        value = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return JsonRecord(where, number, None, f"bad JSON: {exc.msg} (column {exc.colno})")
+        value = parse_json(line)
+    except ValueError as exc:
+        return JsonRecord(where, number, None, str(exc))
     return _as_record(where, number, value)
-
-
-_SPACE = re.compile(r"\s*")
 
 
 def _json_array(where: str, raw: bytes) -> Iterator[JsonRecord]:
@@ -418,7 +493,6 @@ def _json_array(where: str, raw: bytes) -> Iterator[JsonRecord]:
     except UnicodeDecodeError as exc:
         yield JsonRecord(where, raw[: exc.start].count(b"\n") + 1, None, f"not valid UTF-8 (byte {exc.start})")
         return
-    decoder = json.JSONDecoder()
     pos = _SPACE.match(text).end()
     if text[pos : pos + 1] != "[":
         yield JsonRecord(where, text.count("\n", 0, pos) + 1, None,
@@ -436,9 +510,12 @@ def _json_array(where: str, raw: bytes) -> Iterator[JsonRecord]:
     closed = text[pos : pos + 1] == "]"
     while not closed:
         try:
-            value, end = decoder.raw_decode(text, pos)
+            value, end = _decode(text, pos)
         except json.JSONDecodeError as exc:
-            yield JsonRecord(where, exc.lineno, None, f"bad JSON: {exc.msg} (column {exc.colno})")
+            yield JsonRecord(where, exc.lineno, None, _json_problem(exc))
+            return
+        except ValueError as exc:
+            yield JsonRecord(where, line_at(pos), None, _json_problem(exc))
             return
         yield _as_record(where, line_at(pos), value)
         pos = _SPACE.match(text, end).end()

@@ -22,13 +22,14 @@ def run(*args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True, timeout=timeout)
 
 
-@pytest.mark.parametrize("module", ["benchmarks", "benchmarks.quality", "benchmarks.latency", "benchmarks.hostile"])
+@pytest.mark.parametrize("module", ["benchmarks", "benchmarks.quality", "benchmarks.latency", "benchmarks.hostile",
+                                    "benchmarks.peer", "benchmarks.equivalence"])
 def test_every_benchmark_command_answers_help(module):
     proc = run(module, "--help")
     assert proc.returncode == 0 and proc.stdout.startswith(f"usage: python -m {module}"), proc.stderr
 
 
-@pytest.mark.parametrize("module", ["measure", "data", "cli", "systems", "worker"])
+@pytest.mark.parametrize("module", ["measure", "data", "cli", "systems", "worker", "peer"])
 def test_docstring_examples_of_the_harness(module):
     proc = run("doctest", "-o", "ELLIPSIS", f"benchmarks/{module}.py")
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -50,7 +51,7 @@ def tiny_files(shared_data, tmp_path_factory) -> tuple[Path, Path]:
 
 def test_peers_and_this_project_measured_side_by_side(tiny_files, tmp_path):
     out, png = tmp_path / "r.json", tmp_path / "b.png"
-    proc = run("benchmarks", "--systems", "sklearn,stance,no_such_system,benchmarks.systems:nonexistent",
+    proc = run("benchmarks", "--mode", "vntc", "--systems", "sklearn,stance,no_such_system,benchmarks.systems:nonexistent",
                "--train", str(tiny_files[0]), "--test", str(tiny_files[1]), "--limit-test", "150", "--n-latency", "20",
                "--cold-repeat", "1", "--no-all-cores", "--out", str(out), "--plot", str(png))
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -59,16 +59,15 @@ def test_a_worker_killed_mid_run_costs_no_rows(cluster, local_table, tmp_path):
 
 def test_a_model_of_ones_own_reaches_the_workers_without_its_file(cluster, local_table, tmp_path):
     from stance.api import pretrained_model
-    from stance.persist import PRETRAINED, load
+    from stance.persist import PRETRAINED, SUFFIX, load
 
     local, _ = cluster
     source, expected = local_table
-    for name in ("stance.joblib", "stance.json"):
-        shutil.copy(PRETRAINED / name, tmp_path / name)
-    mine = load(tmp_path / "stance.joblib", trusted=True)
+    copy = tmp_path / f"stance{SUFFIX}"
+    shutil.copy(PRETRAINED / f"stance{SUFFIX}", copy)
+    mine = load(copy)
     assert mine is not pretrained_model("stance")
-    for name in ("stance.joblib", "stance.json"):
-        (tmp_path / name).unlink()  # a worker that tried to read the file would fail
+    copy.unlink()  # a worker that tried to read the file would fail
     out = tmp_path / "r.parquet"
     summary = classify_corpus([source], out, batch_size=10, scheduler=local.scheduler_address, stance_model=mine)
     assert summary.rows == 400 and summary.workers == 2
@@ -98,6 +97,35 @@ def test_classify_dataframe_matches_classify_frame_with_its_meta(cluster, local_
     assert got["source"].tolist() == ["baomoi"] * 60
     for column in model:
         assert got[column].tolist() == expected[column].tolist(), column
+
+
+def test_classify_dataframe_writes_parquet_with_the_results_tables_types(cluster, local_table, tmp_path):
+    """dask cannot infer a Parquet schema for object columns (ArrowInvalid on its placeholder values);
+    parquet_schema gives the results table's, and pandas reads the files back."""
+    import dask.dataframe as dd
+
+    from stance.dask import classify_dataframe, parquet_schema
+
+    _, client = cluster
+    source, expected = local_table
+    df = pd.read_json(source, lines=True, dtype={"id": str}).head(40)
+    df.loc[7, "text"] = ""  # a row with an error: nulls in the typed model columns
+    result = classify_dataframe(dd.from_pandas(df, npartitions=4))
+    result.to_parquet(tmp_path / "out", schema=parquet_schema(result), write_index=False,
+                      compute_kwargs={"scheduler": client})
+    got = pq.read_table(tmp_path / "out")
+    cli_table = expected.slice(0, 40)
+    assert got.column_names == cli_table.column_names
+    for column in ["id", "topic", "stance", "stance_anti", "evidence", "error"]:
+        assert got.schema.field(column).type == cli_table.schema.field(column).type, column
+    assert got.column("id").to_pylist() == cli_table.column("id").to_pylist()
+    assert got.column("error").to_pylist()[7].endswith("empty text") and got.column("stance").to_pylist()[7] is None
+    rest = [k for k in range(40) if k != 7]
+    for column in ["topic", "stance", "evidence"]:
+        assert [got.column(column).to_pylist()[k] for k in rest] == [cli_table.column(column).to_pylist()[k]
+                                                                     for k in rest], column
+    back = pd.read_parquet(tmp_path / "out")  # pandas reads it back
+    assert len(back) == 40 and back["evidence"].iloc[0][0]["text"] == cli_table.column("evidence")[0][0]["text"].as_py()
 
 
 @pytest.mark.slow

@@ -46,3 +46,14 @@ def test_every_stance_name_in_the_docs_exists(doc):
         names |= {f"{module}.{name.strip()}" for name in imported.split(",") if name.strip()}
     missing = sorted(n for n in names if not _resolves(n))
     assert missing == [], f"{doc.name} names what does not exist"
+
+
+def test_the_readme_command_table_lists_every_verb_and_its_opening_commands_come_first():
+    from stance.cli import VERBS
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("| command | what it does |"):]
+    listed = set(re.findall(r"^\| `stance (\w+)", table, re.M))
+    assert listed == set(VERBS)
+    first_block = readme.split("```")[1]
+    assert first_block.startswith("bash\n# 1. install, then classify") and "pytest" in first_block

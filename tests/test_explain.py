@@ -120,7 +120,7 @@ def test_explain_an_unrelated_sports_text():
     e = explain(SPORT_TEXT, n=4)
     assert e.result.stance == "unrelated" and e.result.topic == "The thao"
     assert list(e.passage_features) == ["relevance:unrelated"]
-    assert "Lập trường: không liên quan [unrelated]" in e.to_text()
+    assert "\nstance: unrelated " in e.to_text()
     positive = [name for name, c in e.topic_features if c > 0]
     assert positive and all(name in _ngrams(SPORT_TEXT) for name, _ in e.topic_features)
 
@@ -145,10 +145,11 @@ def test_a_text_classifier_as_stance_model_is_keyed_by_label(model):
         explain(ANTI_TEXT, stance_model=model)
 
 
-def test_to_text_is_vietnamese_with_two_decimals():
+def test_to_text_is_english_quotes_vietnamese_names_with_two_decimals():
     out = explain(ANTI_TEXT, n=3).to_text()
-    assert out.startswith("Chủ đề: Thế giới [The gioi]")
-    assert "Lập trường: phản đối [anti]" in out and "bước lập trường → phản đối [anti]:" in out
+    assert out.startswith("topic: The gioi (Thế giới) ")
+    assert "\nstance: anti " in out and "  stance step → anti:" in out
+    assert "features of the topic 'The gioi' (Thế giới)" in out
     numbers = re.findall(r"\d+\.\d+", out)
     assert numbers and all(len(n.split(".")[1]) == 2 for n in numbers)
 

@@ -134,3 +134,37 @@ def test_atomic_folder_replaces_only_its_own_files_and_leaves_nothing_on_failure
     with pytest.raises(ValueError, match="not a folder"):
         with atomic_folder(tmp_path / "file", replaceable=mine):
             pass
+
+
+HOSTILE_JSON = [
+    ("[" * 100_000 + "]" * 100_000, "bad JSON: nested too deeply"),
+    ('{"a": ' * 50_000 + "1" + "}" * 50_000, "bad JSON: nested too deeply"),
+    ('{"text": NaN}', "bad JSON: NaN is not a JSON value"),
+    ('{"text": "x", "w": Infinity}', "bad JSON: Infinity is not a JSON value"),
+    ('{"text": "x", "w": -Infinity}', "bad JSON: -Infinity is not a JSON value"),
+    ('{"text": "x", "w": 1e400}', "bad JSON: number 1e400 is out of range"),
+    ('{"text": "x", "w": -' + "9" * 5000 + "}", "bad JSON: number of 5,000 digits is longer than 4,300"),
+    ('{"text": "x"} {"text": "y"}', "bad JSON: Extra data (column 15)"),
+]
+
+
+@pytest.mark.parametrize("line,problem", HOSTILE_JSON, ids=[p for _, p in HOSTILE_JSON])
+def test_unreadable_json_lines_are_problems_with_file_and_line(tmp_path, line, problem):
+    path = tmp_path / "d.jsonl"
+    path.write_text('{"text": "Quân Mỹ"}\n' + line + '\n{"text": "Iraq"}\n', encoding="utf-8")
+    records = list(iter_json_records(path))
+    assert [str(r) for r in records] == [f"{path}:1", f"{path}:2: {problem}", f"{path}:3"]
+    with pytest.raises(ValueError, match="^" + problem.replace("(", r"\(").replace(")", r"\)") + "$"):
+        files.parse_json(line)
+    array = tmp_path / "d.json"  # the same value inside a JSON array, on its line
+    array.write_text('[{"text": "a"},\n' + line.split("} {")[0] + ("}" if "} {" in line else "") + "]", encoding="utf-8")
+    if "Extra data" not in problem:
+        assert [str(r) for r in iter_json_records(array)] == [f"{array}:1", f"{array}:2: {problem}"]
+
+
+def test_records_of_a_file_named_with_bytes_that_are_not_utf8(tmp_path):
+    path = os.fsencode(tmp_path) + b"/d\xe1.jsonl"
+    with open(path, "wb") as f:
+        f.write(b'{"text": "a"}\n[1]\n')
+    assert [str(r) for r in iter_json_records(os.fsdecode(path))] == [
+        f"{tmp_path}/d\\xe1.jsonl:1", f"{tmp_path}/d\\xe1.jsonl:2: expected a JSON object, got list"]

@@ -224,3 +224,11 @@ def test_hostile_battery_whole():
     assert proc.returncode == 0 and SUMMARY.search(proc.stdout), proc.stdout[-3000:] + proc.stderr
     big = [line for line in proc.stdout.splitlines() if line.startswith("ok   big")]
     assert len(big) == 1 and "passages, peak RSS" in big[0]
+
+
+@pytest.mark.slow
+def test_hostile_battery_text():
+    proc = hostile("--only", "text", "--quiet")
+    assert proc.returncode == 0 and SUMMARY.search(proc.stdout), proc.stdout[-3000:] + proc.stderr
+    tried = int(next(line.split()[1] for line in proc.stdout.splitlines() if line.startswith("text ")))
+    assert tried >= 60

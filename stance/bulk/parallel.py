@@ -14,8 +14,8 @@ hands them to an executor; :func:`run_chunk` classifies one chunk wherever it ru
 Models reach a process once, by token (:func:`register_models`): ``"shipped"`` stands for the models in the
 package, which every process loads for itself on first use (:func:`stance.api.pretrained_model`); a model of
 the caller's is registered in this process and inherited by forked workers, given to spawned ones by the pool
-initializer, and to Dask workers by a worker plugin, always as the object the caller loaded and checked with
-:func:`stance.persist.load`, never by loading a file on a worker.
+initializer, and to Dask workers as the result of one Dask task (:mod:`stance.dask`), always as the object the
+caller loaded and checked with :func:`stance.persist.load`, never by loading a file on a worker.
 
 Examples
 --------
@@ -139,7 +139,8 @@ def resolve_jobs(n_jobs: int | None) -> int:
 @dataclass(frozen=True)
 class ChunkTask:
     """One chunk of a run: ``items`` to classify, encoded as ``encoding`` (see :mod:`stance.bulk.table`), or
-    ``"results"`` for the :class:`~stance.api.Result` values themselves."""
+    ``"results"`` for the :class:`~stance.api.Result` values themselves, ``"scores"`` for checked texts
+    classified up to their probabilities (``stance.api._Probabilities``)."""
 
     index: int
     items: tuple[Item, ...]
@@ -183,8 +184,14 @@ def classify_items(items: Sequence[Item], topic_model: Any, stance_model: Any) -
 
 
 def run_chunk(task: ChunkTask) -> ChunkResult:
-    """Classify one chunk with the models of ``task.models`` in this process, and encode it."""
+    """Classify one chunk with the models of ``task.models`` in this process, and encode it (``"scores"``:
+    checked texts classified up to their probabilities, for :func:`classify_parallel`)."""
     topic_model, stance_model = models_for(task.models)
+    if task.encoding == "scores":
+        from ..api import _probabilities
+
+        texts = [item.text or "" for item in task.items]
+        return ChunkResult(task.index, len(texts), 0, values=[_probabilities(texts, topic_model, stance_model)])
     results = classify_items(task.items, topic_model, stance_model)
     errors = sum(isinstance(r, str) for r in results)
     if task.encoding == "results":
@@ -300,25 +307,27 @@ class ProcessPool:
 def classify_parallel(texts: list[str], *, topic_model: Any, stance_model: Any, n_jobs: int) -> list[Any]:
     """:func:`stance.classify_batch` of checked ``texts`` on ``n_jobs`` worker processes (same results, in order).
 
-    The first text is classified here first: it loads the models before the workers are forked, and a model
-    that cannot classify fails here, with its own message, instead of once per text in the workers.
+    The first texts are classified here first: they load the models (and build the compiled path's merged
+    index, :mod:`stance._native.features`) before the workers are forked, which inherit them; and a model that
+    cannot classify fails here, with its own message, instead of once per text in the workers.
     """
-    from ..api import _classify_checked
+    from .._native.features import BUILD_FROM
+    from ..api import _classify_checked, _results
 
-    first = _classify_checked(texts[:1], topic_model, stance_model)
+    first = _classify_checked(texts[:BUILD_FROM], topic_model, stance_model)
     size = max(64, min(1024, -(-len(texts) // (4 * n_jobs))))
     out: list[Any] = list(first)
     with registered(topic_model, stance_model) as token:
         pool = ProcessPool(n_jobs, token)
         try:
             tasks = (ChunkTask(k, tuple(Item(str(i), texts[i]) for i in range(start, min(start + size, len(texts)))),
-                               "results", models=token)
-                     for k, start in enumerate(range(1, len(texts), size)))
+                               "scores", models=token)
+                     for k, start in enumerate(range(len(first), len(texts), size)))
+            # the workers send probabilities back (unpickling whole results costs about as much as
+            # classifying); the results are built here while they classify the next chunks
             for result in run_tasks(pool, tasks, window=2 * n_jobs, ordered=True):
-                out.extend(result.values or [])
+                for probabilities in result.values or []:
+                    out.extend(_results(probabilities))
         finally:
             pool.close()
-    for k, value in enumerate(out):
-        if isinstance(value, str):
-            raise ValueError(f"classify_batch: text {k}: {value}")
     return out

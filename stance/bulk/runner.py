@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Iterable, Iterator, Sequence
 
+from ..display import display_path
 from ..progress import progress_bar, wanted
 from .parallel import (
     ChunkTask,
@@ -77,7 +78,7 @@ class Summary:
         return self.classified / working if working > 0 else 0.0
 
     def __str__(self) -> str:
-        where = f"wrote {self.out}: " if self.out else ""
+        where = f"wrote {display_path(self.out)}: " if self.out else ""
         earlier = f", {self.rows - self.classified:,} of them from the interrupted run" if self.resumed else ""
         workers = f"{self.workers} process{'es' if self.workers > 1 else ''}"
         return (f"{where}{self.rows:,} rows ({self.errors:,} with errors{earlier}) in {self.seconds:.1f} s on "

@@ -34,6 +34,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from ..display import display_path
 from ..files import atomic_open, atomic_write, fsync_folder, to_jsonable
 from .table import column_order, text_column
 
@@ -101,25 +102,27 @@ class RunFolder:
             return
         if self.folder.exists():
             raise ResumeError(
-                f"{self.folder} holds an interrupted run writing {self.out}: continue it with --resume "
+                f"{display_path(self.folder)} holds an interrupted run writing {display_path(self.out)}: "
+                "continue it with --resume "
                 "(same inputs and options), or delete that folder to start again")
         self.folder.mkdir(parents=True)
-        record = {"out": self.out.name, "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                  "fingerprint": fingerprint}
+        record = {"out": display_path(self.out.name),
+                  "started": datetime.now(timezone.utc).isoformat(timespec="seconds"), "fingerprint": fingerprint}
         atomic_write(self.folder / "run.json", json.dumps(to_jsonable(record), ensure_ascii=False, indent=1))
 
     def _resume(self, fingerprint: dict[str, Any]) -> None:
         if not (self.folder / "run.json").is_file():
             state = "is complete" if self.out.exists() else "was never started"
-            raise ResumeError(f"nothing to resume: {self.folder} does not exist ({self.out} {state})")
+            raise ResumeError(f"nothing to resume: {display_path(self.folder)} does not exist "
+                              f"({display_path(self.out)} {state})")
         recorded = json.loads((self.folder / "run.json").read_text(encoding="utf-8"))["fingerprint"]
         if not recorded.get("resumable", True) or not fingerprint.get("resumable", True):
             raise ResumeError("cannot --resume a run that reads standard input (it cannot be read again)")
         diff = _difference(recorded, to_jsonable(fingerprint))
         if diff:
             raise ResumeError(f"cannot --resume: this run differs from the interrupted one in {diff}; "
-                              f"run it without --resume after deleting {self.folder}, or resume with the same "
-                              "inputs and options")
+                              f"run it without --resume after deleting {display_path(self.folder)}, or resume with "
+                              "the same inputs and options")
         for stale in self.folder.glob(".*.tmp"):  # an atomic write cut short by the kill
             stale.unlink(missing_ok=True)
         for path in self.folder.iterdir():
@@ -151,7 +154,8 @@ class RunFolder:
         """Assemble the output from parts ``0 .. chunks-1`` and remove the folder; returns ``(rows, errors)``."""
         missing = [k for k in range(chunks) if k not in self._parts]
         if missing or any(k >= chunks for k in self._parts):
-            raise RuntimeError(f"{self.folder}: chunks {missing[:10]} are not committed, or parts beyond chunk "
+            raise RuntimeError(f"{display_path(self.folder)}: chunks {missing[:10]} are not committed, or parts "
+                               "beyond chunk "
                                f"{chunks - 1} exist; the run cannot be assembled")
         parts = [self._parts[k][0] for k in range(chunks)]
         if self.format == "jsonl":

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
+from ..display import lossless
 from ..files import iter_json_records, json_layout, sha256_file
 from ..text.decode import DocumentError, decode_document
 from ..text.io import iter_documents
@@ -78,25 +79,6 @@ class Item:
     text: str | None
     fields: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
-
-
-def lossless(name: str) -> str:
-    """A name as text that survives UTF-8: bytes that are not UTF-8 (and lone surrogates) as backslash escapes.
-
-    Examples
-    --------
-    >>> lossless(os.fsdecode(b"b\\xe1o.txt"))
-    'b\\\\xe1o.txt'
-    """
-    try:
-        name.encode("utf-8")
-        return name
-    except UnicodeEncodeError:
-        pass
-    try:  # a name decoded by os.fsdecode: its surrogates stand for the original bytes
-        return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    except UnicodeEncodeError:  # other lone surrogates (from JSON's \\ud800 escapes)
-        return name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def format_of(path: str | os.PathLike) -> str:

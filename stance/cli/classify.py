@@ -3,17 +3,22 @@
 Thin over :mod:`stance.bulk`: without ``--out`` the rows go to standard output as text blocks or JSON Lines;
 with ``--out`` they go to a results table (``.jsonl``, ``.csv``, ``.parquet``), committed chunk by chunk so
 that ``--resume`` continues a run that was killed, and standard output gets a one-line summary.
+
+Folders are read for ``.txt``, ``.html`` and ``.htm`` files (any case, recursively); the other files in them
+are named on standard error as skipped. Inputs that hold no article at all (an empty folder, a table without
+rows) are an error (exit 2); rows that could not be classified make the exit status 1.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from typing import BinaryIO, TextIO
+from typing import BinaryIO, Sequence, TextIO
 
 from .common import add_model_options, load_models
 
-__all__ = ["HELP", "add_arguments", "run"]
+__all__ = ["HELP", "add_arguments", "folder_contents", "run"]
 
 HELP = "topic and stance of articles (files, folders, tables), with evidence passages"
 
@@ -65,12 +70,58 @@ def _binary_stdout() -> BinaryIO | _Utf8Writer:
     return buffer if buffer is not None else _Utf8Writer(sys.stdout)
 
 
+def folder_contents(paths: Sequence[str]) -> tuple[int, list[str]]:
+    """``(documents, skipped)`` over the folders among ``paths``: how many files a run reads from them, and
+    the other files (paths), which it skips.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("a.TXT", "b.html", "c.pdf", "notes.docx"):
+    ...     _ = (d / name).write_text("x", encoding="utf-8")
+    >>> n, skipped = folder_contents([str(d)])
+    >>> n, [pathlib.Path(p).name for p in skipped]
+    (2, ['c.pdf', 'notes.docx'])
+    """
+    from ..bulk.sources import DOCUMENT_PATTERNS
+
+    suffixes = tuple(p[1:] for p in DOCUMENT_PATTERNS)
+    documents, skipped = 0, []
+    for path in paths:
+        if not os.path.isdir(path):
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs.sort()
+            for name in sorted(files):
+                if name.lower().endswith(suffixes):
+                    documents += 1
+                else:
+                    skipped.append(os.path.join(root, name))
+    return documents, skipped
+
+
+def _names(paths: Sequence[str], shown: int = 5) -> str:
+    more = f" and {len(paths) - shown:,} more" if len(paths) > shown else ""
+    return ", ".join(paths[:shown]) + more
+
+
 def run(args: argparse.Namespace) -> int:
     from ..bulk.runner import classify_corpus, classify_stream
 
     if args.resume and not args.out:
         print("stance classify: --resume needs --out (only a results table can be resumed)", file=sys.stderr)
         return 2
+    folders = [p for p in args.paths if os.path.isdir(p)]
+    if folders and args.input_format in (None, "text"):
+        documents, skipped = folder_contents(folders)
+        if skipped:
+            print(f"stance classify: skipped {len(skipped):,} file(s) that are not .txt, .html or .htm: "
+                  f"{_names(skipped)}", file=sys.stderr)
+        if documents == 0 and len(folders) == len(args.paths):
+            print(f"stance classify: error: no .txt, .html or .htm file in {_names(folders)}: nothing to classify",
+                  file=sys.stderr)
+            return 2
     topic_model, stance_model = load_models(args, shipped=False)
     common = dict(text_field=args.text_field, id_field=args.id_field, input_format=args.input_format,
                   passages=args.passages, batch_size=args.batch_size, n_jobs=args.jobs, scheduler=args.scheduler,
@@ -87,6 +138,10 @@ def run(args: argparse.Namespace) -> int:
             print(f"stance classify: interrupted; the chunks done are kept in {args.out}.parts: run the same "
                   "command with --resume to continue", file=sys.stderr)
         return 130
+    if summary.rows == 0:
+        wrote = f" ({args.out} holds no rows)" if args.out else ""
+        print(f"stance classify: error: the input holds no article: nothing was classified{wrote}", file=sys.stderr)
+        return 2
     if summary.errors:
         print(f"stance classify: {summary.errors} document(s) could not be classified (see 'error')", file=sys.stderr)
     return 1 if summary.errors else 0

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Mapping
 
+from ..display import display_path
 from .common import add_trusted_option
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -58,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
             result["learning_curve"] = learning_curve(model, texts, labels, groups=groups, n_splits=args.cv,
                                                       progress=progress)
         m = result["metrics"]
-        what = f"{args.cv}-fold {'grouped ' if groups else ''}CV of {type(final_estimator(model)).__name__} on {args.data.name}"
+        what = (f"{args.cv}-fold {'grouped ' if groups else ''}CV of {type(final_estimator(model)).__name__} "
+                f"on {display_path(args.data.name)}")
     else:
         if args.model is None and args.task is None:
             print("stance evaluate: give --model MODEL, --task topic|stance, or --cv K", file=sys.stderr)
@@ -74,13 +76,14 @@ def run(args: argparse.Namespace) -> int:
         result = evaluate(model, texts, labels, meta=meta, by=args.by, stance=stance_task,
                              n_bootstrap=args.bootstrap, bootstrap_groups=groups, progress=progress)
         m = result
-        what = f"{Path(args.model).name if args.model else 'shipped ' + args.task + ' model'} on {args.data.name}"
+        model_name = display_path(Path(args.model).name) if args.model else f"shipped {args.task} model"
+        what = f"{model_name} on {display_path(args.data.name)}"
     _print_metrics(what, m, len(labels))
     if args.report:
         from ..evaluation.report import write_report
 
         out = write_report(result, args.report, title=what)
-        print(f"report written to {out}/ (report.md, report.json, figures)")
+        print(f"report written to {display_path(out)}/ (report.md, report.json, figures)")
     return 0
 
 

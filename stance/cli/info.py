@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from ..display import display_path
 from .common import add_trusted_option
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.convert is not None:
         manifest = convert_legacy(args.model, args.convert, trusted=args.trusted)
-        print(f"wrote {args.convert} ({manifest['payload']['bytes'] / 1e6:.1f} MB, {manifest['payload']['format']}); "
+        print(f"wrote {display_path(args.convert)} ({manifest['payload']['bytes'] / 1e6:.1f} MB, {manifest['payload']['format']}); "
               "it loads without --trusted")
         return 0
     manifest = read_manifest(args.model)
@@ -37,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     m = manifest.get("metrics") or {}
     payload = manifest["payload"]
     lines = [
-        f"{args.model}",
+        f"{display_path(args.model)}",
         f"  task       {manifest.get('task')}",
         f"  labels     {', '.join(manifest.get('labels') or [])}",
         f"  estimator  {manifest.get('estimator')}"

@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..display import display_path
+
 __all__ = ["HELP", "add_arguments", "run"]
 
 HELP = "a corpus report (HTML with plots, and report.json) from a results table, grouped by fields"
@@ -29,5 +31,5 @@ def run(args: argparse.Namespace) -> int:
     from ..views.corpus import corpus_report
 
     out = corpus_report(args.results, args.by, args.out, min_group=args.min_group, top=args.top, title=args.title)
-    print(f"{out / 'index.html'}, {out / 'report.json'}", file=sys.stderr)
+    print(f"{display_path(out / 'index.html')}, {display_path(out / 'report.json')}", file=sys.stderr)
     return 0

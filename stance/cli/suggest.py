@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..display import display_path
 from .common import add_trusted_option
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -68,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     counts = Counter(s.suggested_label for s in picked)
     mean = sum(s.uncertainty for s in picked) / len(picked) if picked else 0.0
     print(
-        f"wrote {args.out}: {len(picked)} of {len(items)} texts to label ({args.strategy}, mean uncertainty "
+        f"wrote {display_path(args.out)}: {len(picked)} of {len(items)} texts to label ({args.strategy}, mean uncertainty "
         f"{mean:.2f}); suggested labels: " + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none")
     )
     print("fill in each 'label' (now null), then: stance train FILE --out MODEL.stance")

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..display import display_path
 from .common import add_model_options, load_models
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -29,8 +30,8 @@ def run(args: argparse.Namespace) -> int:
     text = read_document(args.file)
     topic_model, stance_model = load_models(args)
     result = classify(text, topic_model=topic_model, stance_model=stance_model)
-    html = article_page(text, result, title=args.title, source=str(args.file))
+    html = article_page(text, result, title=args.title, source=display_path(args.file))
     atomic_write(args.out, html)
-    print(f"{args.out}: {result.stance} ({result.stance_scores[result.stance]:.2f}), topic {result.topic_name} "
+    print(f"{display_path(args.out)}: {result.stance} ({result.stance_scores[result.stance]:.2f}), topic {result.topic_name} "
           f"({result.topic_scores[result.topic]:.2f}), {len(result.passages)} passages", file=sys.stderr)
     return 0

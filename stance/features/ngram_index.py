@@ -30,7 +30,27 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
-__all__ = ["NgramIndex"]
+__all__ = ["NgramIndex", "ngram_codes"]
+
+
+def ngram_codes(flat: np.ndarray, n: int, base: int) -> tuple[np.ndarray, np.ndarray]:
+    """The code of the n-gram starting at each position of ``flat`` (syllable ids, -1 between documents and
+    for unknown syllables), base-``base`` digits, and whether it is valid (no -1 inside).
+
+    Examples
+    --------
+    >>> code, valid = ngram_codes(np.array([1, 2, -1, 3]), 2, 10)
+    >>> code.tolist(), valid.tolist()
+    ([12, 19, -7], [True, False, False])
+    """
+    m = len(flat) - n + 1
+    code = flat[:m].copy()
+    valid = code >= 0
+    for k in range(1, n):
+        nxt = flat[k : k + m]
+        valid &= nxt >= 0
+        code = code * base + nxt
+    return code, valid
 
 
 @dataclass
@@ -145,12 +165,7 @@ class NgramIndex:
                 rows.append(doc_of[keep])
                 cols.append(col[keep])
                 continue
-            code = flat[:m].copy()
-            valid = code >= 0
-            for k in range(1, n):
-                nxt = flat[k : k + m]
-                valid &= nxt >= 0
-                code = code * self.base + nxt
+            code, valid = ngram_codes(flat, n, self.base)
             known = self.codes[n - min_n]
             if not len(known):
                 continue

@@ -24,6 +24,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils.validation import check_is_fitted
 
+from .._native import features as native
 from ..text.segment import TOKEN_PATTERN, words
 from ..validation import Interval, StrOptions, check_texts, validate_params
 from .ngram_index import NgramIndex
@@ -131,7 +132,8 @@ class TextVectorizer(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None
         texts = check_texts(X)
         if self.index_ is None:
             return self.vectorizer_.transform(texts)
-        return self.index_.transform(texts)
+        # the compiled kernels where they compute exactly index_.transform (stance._native.features)
+        return native.transform(self, texts)
 
     def get_feature_names_out(self, input_features: object = None) -> np.ndarray:
         """The n-grams, in column order."""

@@ -36,8 +36,53 @@ _CREDIT_SUFFIX = re.compile(
 )
 
 
+# A credit holds at most this many characters that are not white space (bracket, the longest credit
+# words, colon, 60 characters of source, closing mark: 73), so the search for the credit that ends a line
+# only looks at the line's last _CREDIT_REACH such characters (plus the white space among them).
+_CREDIT_REACH = 80
+
+
+def _credit_search_start(line: str, end: int) -> int:
+    """Where a credit ending at ``end`` can start at the earliest: at or before the ``_CREDIT_REACH``-th
+    character before ``end`` that is not white space (0 for a short line)."""
+    if end <= 2 * _CREDIT_REACH:
+        return 0
+    start = end - 2 * _CREDIT_REACH
+    if len("".join(line[start:end].split())) > _CREDIT_REACH:  # the usual case, counted in C
+        return start
+    seen = 0
+    k = end
+    while k > 0:
+        k -= 1
+        if not line[k].isspace():
+            seen += 1
+            if seen > _CREDIT_REACH:
+                return k + 1
+    return 0
+
+
+def _drop_line_credits(line: str) -> str:
+    """``line`` without the credits at its end, each removed (with the white space before it) in turn.
+
+    The line is never copied while the credits are removed: the end moves back, and each search looks
+    only at the stretch a credit can span, so a line that is a chain of credits costs linear time.
+    """
+    end = len(line)
+    while line.rfind(":", 0, end) >= 0:  # a credit has a colon: without one there is none left
+        m = _CREDIT_SUFFIX.search(line, _credit_search_start(line, end), end)
+        if m is None:
+            break
+        end = m.start()
+    while end and line[end - 1].isspace():  # also when nothing was removed, as the step always did
+        end -= 1
+    return line if end == len(line) else line[:end]
+
+
 def drop_photo_credits(text: str) -> str:
     """Remove photo-credit lines and credits appended to captions ("… Ảnh: AP").
+
+    A credit can hide another one before it ("… Ảnh: A. Ảnh: B"): they go one after another, from the
+    end of the line, in time linear in the length of the line.
 
     Examples
     --------
@@ -45,19 +90,13 @@ def drop_photo_credits(text: str) -> str:
     'Binh sĩ Mỹ tại Iraq.\\nÔng nói.'
     >>> drop_photo_credits("Ảnh hưởng: lớn.")
     'Ảnh hưởng: lớn.'
+    >>> drop_photo_credits("Quân Mỹ ở Iraq." + " Ảnh: AP." * 3)
+    'Quân Mỹ ở Iraq.'
     """
     if ":" not in text:
         return text
-    lines = []
-    for line in text.split("\n"):
-        while ":" in line:  # a credit can hide another one before it ("… Ảnh: A. Ảnh: B")
-            stripped = _CREDIT_SUFFIX.sub("", line).rstrip()
-            if stripped == line:
-                break
-            line = stripped
-        if line:
-            lines.append(line)
-    return "\n".join(lines)
+    lines = (_drop_line_credits(line) if ":" in line else line for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
 
 
 _FURNITURE = re.compile(
@@ -98,20 +137,109 @@ def drop_furniture_lines(text: str) -> str:
 # body, so the dateline follows the title on the same line).
 _DATELINE_OPENING = re.compile(r"^(?:\(\s*[^\W\d_][^()\n]{0,20}\)\s*[-–—]+\s*)+")
 _DATELINE_CODE = re.compile(r"\s*\(\s*([A-ZĐ]{2,6})\s*\)\s*[-–—]+\s*")
+_CODE_WINDOW = 300  # datelines are looked for in the first 300 characters of a line
 _NOT_DATELINES = frozenset({"IS", "ISIS", "NATO", "EU", "UN", "LHQ", "WHO", "WTO", "ASEAN", "USD", "VND"})
 
 
+_DASHES = "-–—"
+_LEADING_SPACE = re.compile(r"\s*")
+
+
+def _openings_end(s: str, start: int, stop: int) -> tuple[int, int]:
+    """Where the datelines that open ``s[start:stop]`` end (``start`` if none), as ``_DATELINE_OPENING``
+    matches them, and the furthest index the match looked at (``stop`` if it ran into the end)."""
+    end = pos = start
+    while True:
+        i = pos
+        if i >= stop or s[i] != "(":
+            return end, i
+        i += 1
+        while i < stop and s[i].isspace():
+            i += 1
+        if i >= stop or not s[i].isalnum() or s[i].isdecimal():  # [^\W\d_]: a letter
+            return end, i
+        i += 1
+        j = i
+        while j < stop and j - i < 20 and s[j] not in "()\n":
+            j += 1
+        if j >= stop or s[j] != ")":
+            return end, j
+        i = j + 1
+        while i < stop and s[i].isspace():
+            i += 1
+        k = i
+        while i < stop and s[i] in _DASHES:
+            i += 1
+        if i == k:
+            return end, i
+        while i < stop and s[i].isspace():
+            i += 1
+        end = pos = i
+
+
+def _char_at(head: str, line: str, off: int, stop: int, k: int) -> str:
+    """The ``k``-th character of ``head + line[off:stop]`` ("" past its end)."""
+    if k < len(head):
+        return head[k]
+    k += off - len(head)
+    return line[k] if k < stop else ""
+
+
 def _drop_dateline(line: str) -> str:
-    line = _DATELINE_OPENING.sub("", line, count=1)
+    """The datelines of one line removed: the openings, then each code in the first 300 characters.
+
+    The line being cut is held as a short head (``head``, at most 301 characters) followed by
+    ``line[off:stop]``, so that removing a dateline never copies the rest of the line: a line that is a
+    chain of datelines costs linear time. The result is the same as removing them one by one from the
+    whole string (a dateline becomes one space, none next to white space; strip; drop the openings again;
+    search again from the start).
+    """
+    head, off, stop = "", _openings_end(line, 0, len(line))[0], len(line)
+    removed = False
     pos = 0
-    while m := _DATELINE_CODE.search(line, pos, 300):
+    while True:
+        window = head[:_CODE_WINDOW] if len(head) >= _CODE_WINDOW else (
+            head + line[off : min(stop, off + _CODE_WINDOW - len(head))])
+        m = _DATELINE_CODE.search(window, pos)
+        if m is None:
+            break
         if m.group(1) in _NOT_DATELINES:
             pos = m.end()
             continue
-        line = (line[: m.start()] + " " + line[m.end() :]).strip()
-        line = _DATELINE_OPENING.sub("", line, count=1)
+        # One space where the dateline was, unless white space already stands on either side of it (after
+        # an exception such as "(IS)- ", or where the search stopped at the 300th character).
+        before = window[m.start() - 1 : m.start()]
+        after = _char_at(head, line, off, stop, m.end())
+        space = " " if before and after and not before.isspace() and not after.isspace() else ""
+        if m.end() <= len(head):
+            head = head[: m.start()] + space + head[m.end() :]
+        else:
+            off += m.end() - len(head)
+            head = window[: m.start()] + space
+        if not removed:  # the line is stripped at each removal: its right end once and for all
+            removed = True
+            stop = len(line.rstrip())
+        if off >= stop:
+            off, head = stop, head.rstrip()
+        head = head.lstrip()
+        if not head:
+            off = _LEADING_SPACE.match(line, off, stop).end()
+            end = _openings_end(line, off, stop)[0]
+            off = end
+        elif head[0] == "(":  # the openings may run on from the head into the rest of the line
+            reach = 64
+            while True:
+                local = head + line[off : min(stop, off + reach)]
+                end, looked = _openings_end(local, 0, len(local))
+                if looked < len(local) or off + reach >= stop:
+                    break
+                reach *= 2
+            if end <= len(head):
+                head = head[end:]
+            else:
+                off, head = off + end - len(head), ""
         pos = 0
-    return line
+    return head + line[off:stop] if removed or off else line
 
 
 def drop_datelines(text: str) -> str:

@@ -32,9 +32,11 @@ __all__ = [
 # Unicode, HTML and control characters
 
 
-# Combining marks (canonical combining class > 0). CPython composes a run of them in time quadratic in
-# its length, so a "zalgo" pile-up of thousands of marks on one letter would stall cleaning; no writing
-# system needs more than a handful (Vietnamese: two). All such characters lie below U+20000.
+# Combining marks: characters of canonical combining class > 0, and the three (Tibetan U+0F73, U+0F75,
+# U+0F81) whose canonical decomposition is made of such marks only. CPython puts a run of them in canonical
+# order in time quadratic in its length, so a "zalgo" pile-up of thousands of marks on one letter would
+# stall cleaning; no writing system needs more than a handful (Vietnamese: two). All such characters lie
+# below U+20000.
 _MAX_MARKS = 16
 
 
@@ -48,9 +50,13 @@ def _ranges(codepoints: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-_MARK_CLASS = "".join(
-    f"\\U{a:08x}-\\U{b:08x}" for a, b in _ranges([i for i in range(0x20000) if unicodedata.combining(chr(i))])
-)
+def _is_mark(ch: str) -> bool:
+    """Whether ``ch`` decomposes to (or is) combining marks that continue the run before it."""
+    return bool(unicodedata.combining(ch) or unicodedata.combining(unicodedata.normalize("NFD", ch)[0]))
+
+
+_MARK_CODEPOINTS = [i for i in range(0x20000) if _is_mark(chr(i))]
+_MARK_CLASS = "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _ranges(_MARK_CODEPOINTS))
 # Unicode bounds (checked by the tests): a character's decomposition carries at most 3 marks and a mark
 # decomposes into at most 2, so a run of at most 3 marks cannot exceed _MAX_MARKS in any form and only
 # longer runs need looking at.
@@ -61,7 +67,7 @@ def _decomposed_marks(text: str) -> int:
     return sum(1 for ch in unicodedata.normalize("NFD", text) if unicodedata.combining(ch))
 
 
-_MARKS = frozenset(chr(i) for i in range(0x20000) if unicodedata.combining(chr(i)))
+_MARKS = frozenset(map(chr, _MARK_CODEPOINTS))
 
 
 def _drop_mark_pileups(text: str) -> str:
@@ -179,23 +185,41 @@ def strip_html(text: str) -> str:
     return text
 
 
-# C0 and C1 controls other than the white space ones, zero-width and bidi formatting characters, BOM,
-# soft hyphen, and lone surrogates (not text: they cannot be encoded). Carriage returns, vertical tabs,
-# form feeds and NEL (U+0085) separate words and lines: normalize_whitespace turns them into spaces and
-# newlines, so they are kept here.
-_CONTROL = re.compile(
-    "[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff\ufff9-\ufffb"
-    "\ud800-\udfff]"
-)
+# Characters that are not seen: they can split a word without showing ("Mỹ" written "M\u2066ỹ") and must
+# not change what a model reads. C0 and C1 controls other than the white space ones; every format character
+# (Unicode category Cf: zero-width spaces and joiners, bidi marks, embeddings, overrides and isolates,
+# U+061C, U+180E, soft hyphen, BOM, invisible operators, interlinear annotation, tag characters...); the
+# default-ignorable code points (DerivedCoreProperties.txt: U+034F combining grapheme joiner, Hangul
+# fillers, Khmer inherent vowels, Mongolian free variation selectors, variation selectors U+FE00-FE0F and
+# U+E0100-E01EF, U+E0000-E0FFF); and lone surrogates (not text: they cannot be encoded). Carriage returns,
+# vertical tabs, form feeds and NEL (U+0085) separate words and lines: normalize_whitespace turns them
+# into spaces and newlines, so they are kept here.
+_DEFAULT_IGNORABLE = [
+    (0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+    (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+    (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF),
+]
+"""Unicode's Default_Ignorable_Code_Point ranges (DerivedCoreProperties.txt, Unicode 15.1)."""
+_FORMAT = [i for i in range(0x20000) if unicodedata.category(chr(i)) == "Cf"]  # and E0001, E0020-E007F
+_INVISIBLE_RANGES = _ranges(sorted(
+    {*range(0x00, 0x09), *range(0x0E, 0x20), *range(0x7F, 0x85), *range(0x86, 0xA0), *_FORMAT,
+     *(i for a, b in _DEFAULT_IGNORABLE[:-1] for i in range(a, b + 1))}
+)) + [(0xD800, 0xDFFF), _DEFAULT_IGNORABLE[-1]]
+_CONTROL = re.compile("[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in _INVISIBLE_RANGES) + "]")
 
 
 def remove_control_characters(text: str) -> str:
-    """Delete control, zero-width and formatting characters, keeping tabs and line breaks.
+    """Delete control characters and every invisible one (format characters of category Cf,
+    default-ignorable code points such as variation selectors and tag characters, lone surrogates),
+    keeping tabs and line breaks.
 
     Examples
     --------
     >>> remove_control_characters("Mỹ\\u200b rút\\x00 quân\\ufeff")
     'Mỹ rút quân'
+    >>> remove_control_characters("M\\u2066ỹ r\\u034fút qu\\ufe0fân I\\U000e0041raq")
+    'Mỹ rút quân Iraq'
     """
     return _CONTROL.sub("", text)
 
@@ -315,6 +339,8 @@ def normalize_tone_marks(text: str) -> str:
         while b < len(text) and text[b].isalpha():
             b += 1
         done = b
+        if b < len(text) and text[b] in _MARKS:  # a stray mark after the word would compose with its last letter
+            continue
         word = text[a:b]
         fixed = _normalize_syllable(word) if len(word) <= 7 else word
         if fixed != word:

@@ -23,6 +23,7 @@ from typing import Any, Mapping
 
 from ..display import format_number as _fmt
 from ..files import atomic_write
+from ..display import display_path
 from ..persist import card_marker, card_path, check_outputs
 
 __all__ = ["write_model_card"]
@@ -61,7 +62,7 @@ def write_model_card(model_path: str | os.PathLike, manifest: Mapping[str, Any])
         *[f"  - `{name}` sha256 `{sha}`" for name, sha in manifest.get("data", {}).items()],
         f"- Examples: {manifest.get('n_examples')}",
         *_era_lines(manifest.get("eras")),
-        *([f"- File: `{model_path.name}`, {manifest['payload']['format']} payload of {manifest['payload']['bytes']:,} "
+        *([f"- File: `{display_path(model_path.name)}`, {manifest['payload']['format']} payload of {manifest['payload']['bytes']:,} "
            f"bytes, sha256 `{manifest['payload']['sha256']}`"] if "format" in manifest.get("payload", {}) else []),
         "",
         "## Labels",
@@ -102,7 +103,7 @@ def write_model_card(model_path: str | os.PathLike, manifest: Mapping[str, Any])
         "Cross-validated figures estimate quality on such text; text from other sources or years can "
         "score lower. Probabilities are calibrated on held-out folds of the training data.",
         "",
-        card_marker(model_path.name),
+        card_marker(display_path(model_path.name)),
         "",
     ]
     return atomic_write(card_path(model_path), "\n".join(lines))

@@ -12,6 +12,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -22,10 +23,28 @@ from ..estimators.stance_classifier import StanceClassifier
 from ..estimators.text_classifier import TextClassifier
 from ..labels import STANCE_LABELS, TOPIC_LABELS
 
-__all__ = ["DEFAULT_DATA_DIR", "DEFAULT_TASKS", "own_data_model", "stance_model", "topic_model"]
+__all__ = ["DATA_ENV", "DEFAULT_DATA_DIR", "DEFAULT_TASKS", "data_dir", "own_data_model", "stance_model", "topic_model"]
 
 DEFAULT_DATA_DIR = Path("../shared/data")
 """Where the training data of the default models lives, relative to the project root."""
+
+DATA_ENV = "STANCE_DATA"
+"""The environment variable naming the shared data folder (benchmarks and tests read it too)."""
+
+
+def data_dir(given: str | os.PathLike | None = None) -> Path:
+    """The shared data folder: ``given`` if not None, else ``$STANCE_DATA`` if set, else
+    :data:`DEFAULT_DATA_DIR` (``../shared/data``, relative to the current directory).
+
+    Examples
+    --------
+    >>> data_dir("/data/vi"), data_dir(None) == Path(os.environ.get("STANCE_DATA", "../shared/data"))
+    (PosixPath('/data/vi'), True)
+    """
+    if given is not None:
+        return Path(given)
+    env = os.environ.get(DATA_ENV)
+    return Path(env) if env else DEFAULT_DATA_DIR
 
 
 def topic_model() -> Pipeline:

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
+from ..display import display_path
 from ..files import iter_json_records, json_layout
 from .labelled import DataError, LabelledData, Problem, problem_order
 from .validation import check
@@ -60,7 +61,7 @@ def _infer_format(path: Path) -> str:
     by_suffix = {".csv": "csv", ".tsv": "tsv"}
     if last not in by_suffix:
         raise ValueError(
-            f"cannot tell the format of {str(path)!r} from its name; pass format= one of {FORMATS}"
+            f"cannot tell the format of '{display_path(path)}' from its name; pass format= one of {FORMATS}"
         )
     return by_suffix[last]
 
@@ -124,7 +125,7 @@ def _read_json_records(path: Path, layout: str, text_field: str, label_field: st
 
 
 def _decode_whole(path: Path, out: _Collector) -> str | None:
-    where = str(path)
+    where = display_path(path)
     try:
         with _open_bytes(path) as f:
             raw = f.read()
@@ -140,7 +141,7 @@ def _decode_whole(path: Path, out: _Collector) -> str | None:
 
 
 def _read_csv(path: Path, text_field: str, label_field: str, delimiter: str, out: _Collector) -> None:
-    where = str(path)
+    where = display_path(path)
     content = _decode_whole(path, out)
     if content is None:
         return
@@ -187,24 +188,25 @@ def _read_csv_rows(
 
 
 def _read_folder(path: Path, out: _Collector) -> None:
-    where = str(path)
+    where = display_path(path)
     subdirs = sorted(p for p in path.iterdir() if p.is_dir() and not p.name.startswith("."))
     for stray in sorted(path.glob("*.txt")):
-        out.problems.append(Problem(str(stray), None, "text file outside a label folder"))
+        out.problems.append(Problem(display_path(stray), None, "text file outside a label folder"))
     if not subdirs:
         out.problems.append(Problem(where, None, "no label folders (expected one sub-folder per label)"))
     for sub in subdirs:
         files = sorted(p for p in sub.rglob("*.txt") if p.is_file())
         if not files:
-            out.problems.append(Problem(str(sub), None, f"label folder {sub.name!r} has no .txt files"))
+            out.problems.append(Problem(display_path(sub), None,
+                                        f"label folder '{display_path(sub.name)}' has no .txt files"))
         for file in files:
             rel = file.relative_to(path).as_posix()
             try:
                 text = file.read_bytes().decode("utf-8-sig")
             except UnicodeDecodeError as exc:
-                out.problems.append(Problem(str(file), None, f"not valid UTF-8 (byte {exc.start})"))
+                out.problems.append(Problem(display_path(file), None, f"not valid UTF-8 (byte {exc.start})"))
                 continue
-            out.add(str(file), None, text, sub.name, {"file": rel})
+            out.add(display_path(file), None, text, display_path(sub.name), {"file": display_path(rel)})
 
 
 def read_labelled(
@@ -261,7 +263,7 @@ def read_labelled(
     """
     path = Path(path)
     if not path.exists():
-        raise FileNotFoundError(f"labelled data not found: {str(path)!r}")
+        raise FileNotFoundError(f"labelled data not found: '{display_path(path)}'")
     fmt = format if format is not None else _infer_format(path)
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {fmt!r}")
@@ -276,7 +278,7 @@ def read_labelled(
         texts=tuple(out.texts),
         labels=tuple(out.labels),
         meta=tuple(out.meta),
-        path=str(path),
+        path=display_path(path),
         lines=tuple(out.lines) if fmt != "folder" else (),
     )
     problems = out.problems + check(data, min_per_label=min_per_label, allow_duplicates=allow_duplicates)

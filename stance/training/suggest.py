@@ -36,6 +36,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import numpy as np
 
 from ..estimators.pipeline import final_estimator
+from ..display import display_path, lossless
 from ..files import atomic_write, iter_json_records, json_layout
 
 __all__ = [
@@ -247,18 +248,18 @@ def read_unlabelled(
     for p in paths:
         path = Path(p)
         if not path.exists():
-            raise FileNotFoundError(f"unlabelled texts not found: {str(path)!r}")
+            raise FileNotFoundError(f"unlabelled texts not found: '{display_path(path)}'")
         if path.is_file() and json_layout(path) is not None:
             out.extend(_read_json_records(path, text_field))
             continue
         for record in iter_documents([path]):
             if record.error is not None or not (record.text or "").strip():
-                message = record.error or f"{record.path}: no text"
+                message = lossless(record.error or f"{display_path(record.path)}: no text")
                 if errors is None:
                     raise ValueError(message)
                 errors.append(message)
                 continue
-            out.append(UnlabelledText(record.text, {"id": record.path}))
+            out.append(UnlabelledText(record.text, {"id": display_path(record.path)}))
     return out
 
 

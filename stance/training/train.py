@@ -30,12 +30,14 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from ..evaluation.protocols import cross_validate
-from ..persist import SUFFIX, check_outputs, save
+from ..persist import PRETRAINED, SUFFIX, check_outputs, save
 from .card import write_model_card
 from ..estimators.pipeline import fit_with_groups
+from ..display import display_path
 from ..files import sha256_of
 from ..progress import progress_bar
-from .configs import DEFAULT_DATA_DIR, DEFAULT_TASKS, own_data_model
+from .configs import DEFAULT_TASKS, own_data_model
+from .configs import data_dir as resolve_data_dir
 from .data import read_labelled
 from .eras import era_sample_weight, read_eras
 from .labelled import LabelledData
@@ -96,7 +98,7 @@ def _fit_and_save(
 
 
 def train_default(
-    task: str, *, data_dir: str | os.PathLike = DEFAULT_DATA_DIR, out: str | os.PathLike | None = None,
+    task: str, *, data_dir: str | os.PathLike | None = None, out: str | os.PathLike | None = None,
     progress: bool | None = None,
 ) -> dict[str, Any]:
     """Rebuild a default model from ``data_dir`` and write it (with manifest and card) to ``out``.
@@ -105,10 +107,12 @@ def train_default(
     ----------
     task : {"topic", "stance"}
         Which default model.
-    data_dir : path-like
-        The shared data folder (``../shared/data`` from the project root).
+    data_dir : path-like, optional
+        The shared data folder; default ``$STANCE_DATA``, else ``../shared/data`` (see
+        :func:`stance.training.configs.data_dir`).
     out : path-like, optional
-        Where to write; default ``stance/pretrained/<task>.stance`` under the current directory.
+        Where to write; default the package's own ``pretrained/<task>.stance`` (the file
+        :func:`stance.classify` loads: the default model is replaced).
     progress : bool, optional
         Progress bars (cross-validation folds, the final fit); by default when standard error is a terminal.
 
@@ -120,13 +124,14 @@ def train_default(
     if task not in DEFAULT_TASKS:
         raise ValueError(f"task must be one of {sorted(DEFAULT_TASKS)}, got {task!r}")
     spec = DEFAULT_TASKS[task]
-    out_path = Path(out) if out is not None else Path("stance") / "pretrained" / f"{task}{SUFFIX}"
-    check_outputs(out_path, inputs=[Path(data_dir) / rel for rel in spec["data"]])
-    eras = read_eras(data_dir, spec["data"], exclude=spec.get("exclude"))
+    folder = resolve_data_dir(data_dir)
+    out_path = Path(out) if out is not None else PRETRAINED / f"{task}{SUFFIX}"
+    check_outputs(out_path, inputs=[folder / rel for rel in spec["data"]])
+    eras = read_eras(folder, spec["data"], exclude=spec.get("exclude"))
     unknown = sorted(set(eras.data.labels) - set(spec["labels"]))
     if unknown:
         where = sorted({m["data_file"] for m, label in zip(eras.data.meta, eras.data.labels) if label in unknown})
-        raise ValueError(f"{', '.join(str(Path(data_dir) / w) for w in where)}: labels {unknown} are not labels "
+        raise ValueError(f"{', '.join(str(folder / w) for w in where)}: labels {unknown} are not labels "
                          f"of the {task} task ({sorted(spec['labels'])})")
     weights, extra = None, {}
     if eras.is_recent.any():
@@ -211,11 +216,12 @@ def train(
     """
     path = Path(data)
     check_outputs(out, inputs=[path])
-    labelled = read_labelled(
-        path, text_field=text_field, label_field=label_field, format=format, allow_duplicates=allow_duplicates
+    labelled = read_labelled(  # k-fold cross-validation needs k examples of every label
+        path, text_field=text_field, label_field=label_field, format=format, allow_duplicates=allow_duplicates,
+        min_per_label=max(2, cv_folds),
     )
     model = own_data_model(ngram_range=ngram_range, min_df=min_df, C=C, class_weight=class_weight)
-    files = {path.name: sha256_of(path)}
+    files = {display_path(path.name): sha256_of(path)}
     return _fit_and_save(
         model,
         labelled,
@@ -224,6 +230,6 @@ def train(
         groups_field=group_field,
         cv_folds=cv_folds,
         data_files=files,
-        description=f"user data from {path.name}",
+        description=f"user data from {display_path(path.name)}",
         progress=progress,
     )

@@ -35,7 +35,7 @@ import os
 from pathlib import Path
 from typing import Sequence
 
-from ..display import format_number, format_with_ci, shorten
+from ..display import display_path, format_number, format_with_ci, shorten
 from ..files import atomic_folder, atomic_write
 from .html import badge, esc, page, table
 from .plots import confidence_png, counts_png, shares_png, topic_mix_png, topics_png
@@ -219,7 +219,7 @@ def corpus_report(
 
     summary["created_utc"] = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
     summary["stance_version"] = __version__
-    html = report_page(summary, title=title or f"Corpus report: {Path(results).name}")
+    html = report_page(summary, title=title or f"Corpus report: {display_path(Path(results).name)}")
     with atomic_folder(out_dir, replaceable=lambda name: name in REPORT_FILES) as tmp:
         atomic_write(tmp / "report.json", json.dumps(summary, ensure_ascii=False, indent=1, allow_nan=False) + "\n")
         atomic_write(tmp / "index.html", html)

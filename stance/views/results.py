@@ -30,7 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..files import iter_json_records, json_layout
+from ..display import display_path
+from ..files import iter_json_records, json_layout, parse_json
 from ..labels import STANCE_LABELS
 
 __all__ = ["REQUIRED", "ResultsTable", "read_results"]
@@ -105,9 +106,9 @@ def _evidence(value: object, where: str) -> list[dict]:
         return []
     if isinstance(value, str):
         try:
-            value = json.loads(value)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{where}: field 'evidence' is not JSON ({exc.msg})") from None
+            value = parse_json(value)
+        except ValueError as exc:
+            raise ValueError(f"{where}: field 'evidence' is not JSON ({str(exc).removeprefix('bad JSON: ')})") from None
     if hasattr(value, "tolist") and not isinstance(value, (list, dict)):
         value = value.tolist()  # Parquet gives numpy arrays of dicts
     if not isinstance(value, list) or not all(isinstance(e, dict) for e in value):
@@ -150,7 +151,7 @@ def read_results(path: str | os.PathLike) -> ResultsTable:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: no such file")
     frame, lines = _read_frame(path)
-    table_where = ResultsTable(frame, [], str(path), lines).where
+    table_where = ResultsTable(frame, [], display_path(path), lines).where
     if frame.empty:
         raise ValueError(f"{path}: the table has no rows")
     missing = [c for c in REQUIRED if c not in frame.columns]
@@ -183,4 +184,4 @@ def read_results(path: str | os.PathLike) -> ResultsTable:
     evidence = [[] if error is not None else _evidence(value, table_where(k))
                 for k, (error, value) in enumerate(zip(frame["error"].tolist(), frame["evidence"].tolist()))]
     frame["evidence"] = evidence
-    return ResultsTable(frame, labels, str(path), lines)
+    return ResultsTable(frame, labels, display_path(path), lines)

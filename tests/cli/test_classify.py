@@ -57,3 +57,23 @@ def test_untrusted_model_file_is_refused(tmp_path, capsys):
     evil = write_legacy_bytes(tmp_path / "evil.joblib", hostile_pickle(tmp_path / "pwned"))
     assert main(["classify", "--stance-model", str(evil), str(SEEDS[0])]) == 2
     assert not (tmp_path / "pwned").exists()
+
+
+def test_an_empty_folder_or_table_is_an_error_and_skipped_files_are_named(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["classify", str(empty)]) == 2
+    assert capsys.readouterr().err == f"stance classify: error: no .txt, .html or .htm file in {empty}: nothing to classify\n"
+    table = tmp_path / "none.csv"
+    table.write_text("id,text\n", encoding="utf-8")
+    assert main(["classify", str(table), "--out", str(tmp_path / "r.jsonl"), "--quiet"]) == 2
+    assert "the input holds no article" in capsys.readouterr().err
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "A.TXT").write_bytes(SEEDS[2].read_bytes())
+    (folder / "page.Htm").write_text("<p>Quân đội Mỹ tiếp tục hiện diện ở Iraq.</p>", encoding="utf-8")
+    (folder / "scan.pdf").write_bytes(b"%PDF-1.4")
+    assert main(["classify", str(folder), "--format", "jsonl"]) == 0
+    captured = capsys.readouterr()
+    assert [json.loads(line)["path"] for line in captured.out.splitlines()] == [str(folder / "A.TXT"), str(folder / "page.Htm")]
+    assert captured.err == f"stance classify: skipped 1 file(s) that are not .txt, .html or .htm: {folder / 'scan.pdf'}\n"

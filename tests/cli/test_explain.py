@@ -13,9 +13,28 @@ ANTI_TEXT = "Hàng nghìn người biểu tình đòi quân Mỹ rút khỏi Ira
 def test_explain_a_text_and_a_file(capsys):
     assert main(["explain", "--n", "3", ANTI_TEXT]) == 0
     out = capsys.readouterr().out
-    assert "Lập trường: phản đối [anti]" in out and "Đặc trưng của chủ đề" in out
+    assert "\nstance: anti " in out and "features of the topic 'The gioi' (Thế giới)" in out
     assert main(["explain", "--file", str(SEEDS[2])]) == 0
-    assert "Chủ đề: Thế giới" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert out.startswith(f"file: {SEEDS[2]} (") and "\ntopic: The gioi (Thế giới) " in out
+
+
+def test_a_path_as_the_argument_is_read_as_the_article_never_as_words(tmp_path, capsys):
+    text = SEEDS[2].read_text(encoding="utf-8")
+    assert main(["explain", str(SEEDS[2])]) == 0
+    out = capsys.readouterr().out
+    # the article (15 passages about US strikes in Iraq), not its file name (one passage of ASCII)
+    assert out.startswith(f"file: {SEEDS[2]} ({len(text):,} characters read)")
+    assert "\ntopic: The gioi " in out and "\npassages: 1\n" not in out
+    missing = tmp_path / "002_missing.txt"
+    assert main(["explain", str(missing)]) == 2
+    err = capsys.readouterr()
+    assert err.out == "" and f"{missing}: no such file" in err.err and "--text" in err.err
+    assert main(["explain", str(tmp_path)]) == 2
+    assert "is a folder" in capsys.readouterr().err
+    assert main(["explain", "--text", "ghi-chu.txt"]) == 0  # deliberately words: explained as text
+    assert "\npassages: 1\n" in capsys.readouterr().out
+    assert main(["explain", str(SEEDS[2]), "--text", "x y"]) == 2
 
 
 def test_top_features_of_the_shipped_and_of_a_trusted_model(tmp_path, capsys):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from stance.cli import main
 
 
@@ -74,3 +76,63 @@ def test_any_out_name_gives_a_model_that_loads_without_trusted_and_train_says_ho
     assert main(["train", str(data), "--out", str(tmp_path / "model.json"), "--cv-folds", "2"]) == 0  # replace it
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["model.json", "model.md", "train.joblib", "train.json", "train.md"]
+
+
+def test_train_task_from_another_directory_says_where_it_looked_and_what_to_pass(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("STANCE_DATA", raising=False)
+    assert main(["train", "--task", "topic"]) == 2
+    err = capsys.readouterr().err
+    assert "../shared/data/vntc/train.jsonl.xz" in err and str(tmp_path) in err
+    assert "--data-dir" in err and "STANCE_DATA" in err
+    monkeypatch.setenv("STANCE_DATA", str(tmp_path / "nowhere"))
+    assert main(["train", "--task", "stance"]) == 2
+    assert f"{tmp_path / 'nowhere' / 'stance' / 'train.jsonl'} ($STANCE_DATA)" in capsys.readouterr().err
+    assert main(["train", "--task", "stance", "--data-dir", str(tmp_path)]) == 2
+    assert "(--data-dir)" in capsys.readouterr().err
+    assert sorted(tmp_path.iterdir()) == [], "nothing written"
+
+
+@pytest.mark.slow  # the stance model's cross-validation on 200 passages: ~35 s
+def test_train_task_reads_stance_data_and_replaces_the_installed_default(shared_data, tmp_path, monkeypatch, capsys):
+    # 200 passages of the real stance data, found through $STANCE_DATA from another directory; the package's
+    # model folder is a temporary one here (the shipped models stay as they are)
+    data = tmp_path / "data" / "stance"
+    data.mkdir(parents=True)
+    lines = shared_data("stance", "train.jsonl").read_text(encoding="utf-8").splitlines()[:200]
+    (data / "train.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    installed = tmp_path / "site-packages" / "stance" / "pretrained"
+    installed.mkdir(parents=True)
+    monkeypatch.setattr("stance.persist.PRETRAINED", installed)
+    monkeypatch.setenv("STANCE_DATA", str(tmp_path / "data"))
+    monkeypatch.chdir(installed.parent)
+    assert main(["train", "--task", "stance", "--quiet"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"wrote {installed / 'stance.stance'} (") and "200 examples" in out[0]
+    assert "default stance model of this installation" in out[2]
+    from stance.persist import load
+
+    assert load(installed / "stance.stance").classes_.tolist() == ["anti", "neutral", "pro", "unrelated"]
+
+
+def test_duplicate_texts_are_refused_with_the_option_and_allowed_with_one_warning_line(tmp_path, capsys):
+    rows = json.loads(_data(tmp_path).read_text(encoding="utf-8"))
+    data = tmp_path / "dup.jsonl"
+    data.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows + [rows[0]]), encoding="utf-8")
+    out = tmp_path / "m.stance"
+    assert main(["train", str(data), "--out", str(out), "--cv-folds", "2"]) == 2
+    err = capsys.readouterr().err
+    assert f"{data}:25: duplicate text" in err and "--allow-duplicates" in err and not out.exists()
+    assert main(["train", str(data), "--out", str(out), "--cv-folds", "2", "--allow-duplicates", "--quiet"]) == 0
+    err = capsys.readouterr().err
+    assert err.splitlines() == [f"stance train: warning: 1 duplicate text(s) kept (--allow-duplicates): "
+                                f"{data}:25: duplicate text: same as line 1"]
+
+
+def test_too_few_examples_for_the_folds_is_a_data_error_with_a_hint(tmp_path, capsys):
+    data = _data(tmp_path)  # 12 examples of each label
+    out = tmp_path / "m.stance"
+    assert main(["train", str(data), "--out", str(out), "--cv-folds", "13"]) == 2
+    err = capsys.readouterr().err
+    assert "label 'a' has 12 examples (at least 13 needed)" in err and "pass a smaller --cv-folds" in err
+    assert "n_splits" not in err and not out.exists()

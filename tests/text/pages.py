@@ -15,6 +15,9 @@ _PIECES = st.sampled_from(
         "&amp;", "&nbsp;", "\n", "\n\n", "  ", "\u00a0", "\u200b", "Vie\u0302\u0323t", ". ", "GALLERY MỚI NHẤT",
         "Báo lỗi", "Tin liên quan", "|", "…", "“", "Iraq", "NATO", "rút quân", "\r\n", "\t", "ð",
         "(NLĐ)- ", "(Kiến Thức) - ", "(", ")", "–", "(IS)",
+        # hostile pieces: chains of credits and datelines, invisible characters, Tibetan vowel signs
+        ". Ảnh: AP." * 3, "(AB)- " * 4, "\u2066", "\u2069", "\u061c", "\u180e", "\u034f", "\ufe0f",
+        "\U000e0041", "\u0f73\u0f75\u0f81" * 3, "\u0301" * 6,
     ]
 )
 page_text = st.one_of(st.text(), st.lists(st.one_of(_PIECES, st.text(max_size=5)), max_size=30).map("".join))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from stance.text import furniture as F
 
 from .pages import step_tests
@@ -58,3 +61,16 @@ CASES = {
 
 
 test_step_table, test_step_properties = step_tests(CASES)
+
+
+@settings(max_examples=500, deadline=None)
+@given(text=st.lists(st.sampled_from(["(", ")", "(AB)", "(Kiến Thức)", " ", "\u3000", "-", "–", "—", "x", "1", "_", "\n",
+                                      "a" * 19, "a" * 20]), max_size=25).map("".join))
+def test_opening_scanner_is_the_opening_pattern(text):
+    # The hand-written scanner replaces the pattern so that the line need not be copied; they must agree.
+    m = F._DATELINE_OPENING.match(text)
+    assert F._openings_end(text, 0, len(text))[0] == (m.end() if m else 0)
+
+
+def test_a_dateline_after_an_exception_leaves_one_space():
+    assert F.drop_datelines("Nhóm (IS)- (AB)- tấn công.") == "Nhóm (IS)- tấn công."

@@ -33,6 +33,22 @@ CASES = {
         ("a\x00b\x07c", "abc"),
         ("giữ\ttab\nvà dòng", "giữ\ttab\nvà dòng"),
         ("\ufeffBOM", "BOM"),
+        # Every invisible character goes, whatever its kind (expected output typed by hand):
+        ("M\u2066ỹ\u2069 r\u2067ú\u2068t", "Mỹ rút"),  # bidi isolates
+        ("Qu\u061cân", "Quân"),  # Arabic letter mark
+        ("Ira\u180eq", "Iraq"),  # Mongolian vowel separator
+        ("bi\u034fnh", "binh"),  # combining grapheme joiner
+        ("s\ufe0fĩ\ufe00", "sĩ"),  # variation selectors
+        ("qu\U000e0100ân", "quân"),  # variation selector supplement
+        ("M\U000e0001\U000e004d\U000e0059\U000e007fỹ", "Mỹ"),  # tag characters
+        ("ph\u200c\u200dản", "phản"),  # zero-width non-joiner and joiner
+        ("đ\u202eối\u202c", "đối"),  # bidi override and pop
+        ("Nga\u2060\u2061\u2062\u2063\u2064\u206a\u206f", "Nga"),  # word joiner, invisible operators, deprecated
+        ("Mỹ\u3164rút\uffa0\u115f\u1160", "Mỹrút"),  # Hangul fillers
+        ("\u17b4\u17b5Tin\u180b\u180f", "Tin"),  # Khmer inherent vowels, Mongolian variation selectors
+        ("\u0600\u06dd\u070f\u08e2\U000110bd\U0001bca0\U0001d173a", "a"),  # other format characters
+        ("\ud800x\udfff", "x"),  # lone surrogates
+        ("giữ\u00a0dấu cách\u2028và\u0085dòng\r", "giữ\u00a0dấu cách\u2028và\u0085dòng\r"),  # visible: kept
     ],
     N.normalize_tone_marks: [
         ("hoà bình", "hòa bình"),
@@ -47,6 +63,7 @@ CASES = {
         ("người thuở", "người thuở"),
         ("José Hoà", "José Hòa"),
         ("ngoáy khuỷu", "ngoáy khuỷu"),
+        ("UÒ\u0300 hoà\u0301", "UÒ\u0300 hoà\u0301"),  # a stray mark after the word: moving the tone would un-NFC it
     ],
     N.normalize_whitespace: [
         ("  a   b  ", "a b"),
@@ -72,6 +89,31 @@ def test_unicode_bounds_behind_the_mark_pileup_limit():
     assert max(len(unicodedata.normalize("NFD", m)) for m in marks) <= 2
     assert max(N._decomposed_marks(chr(i)) for i in range(0x30000)) <= 3
     assert not any(unicodedata.combining(chr(i)) for i in range(0x20000, 0x110000))
+
+
+def test_every_format_and_default_ignorable_character_is_removed():
+    # Category Cf from Python's Unicode database (all planes) and the Default_Ignorable_Code_Point ranges
+    # of Unicode's DerivedCoreProperties.txt, written out here independently of the module's table.
+    ignorable = [(0x00AD, 0x00AD), (0x034F, 0x034F), (0x061C, 0x061C), (0x115F, 0x1160), (0x17B4, 0x17B5),
+                 (0x180B, 0x180F), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164),
+                 (0xFE00, 0xFE0F), (0xFEFF, 0xFEFF), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3),
+                 (0x1D173, 0x1D17A), (0xE0000, 0xE0FFF)]
+    invisible = {i for i in range(0x110000) if unicodedata.category(chr(i)) == "Cf"}
+    invisible |= {i for a, b in ignorable for i in range(a, b + 1)}
+    text = "".join(map(chr, sorted(invisible)))
+    assert N.remove_control_characters("Mỹ" + text + "rút") == "Mỹrút"
+    # ... and nothing visible or spacing goes: letters, marks of other classes, spaces, line breaks.
+    kept = "".join(chr(i) for i in range(0xA0, 0x30000) if i not in invisible and not 0xD800 <= i <= 0xDFFF)
+    assert N.remove_control_characters(kept) == kept
+
+
+def test_tibetan_vowel_signs_count_as_marks():
+    # U+0F73, U+0F75, U+0F81 decompose into two marks each (classes 129-132): a flood of them on one
+    # letter is a pile-up like any other.
+    for sign in "\u0f73\u0f75\u0f81":
+        assert unicodedata.combining(unicodedata.normalize("NFD", sign)[0]) > 0
+        assert N.normalize_unicode("Mỹ" + sign * 9 + " rút") == "My rút"  # 18 marks once decomposed
+        assert N.normalize_unicode("ka" + sign * 8 + " rút") == unicodedata.normalize("NFC", "ka" + sign * 8 + " rút")
 
 
 def test_mark_pileups_are_dropped_the_same_way_in_nfc_and_nfd():
@@ -145,3 +187,28 @@ def test_fast_path_matches_underthesea_text_normalize(words):
 
     text = " ".join(words)
     assert N.normalize_tone_marks(text) == text_normalize(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Invisible characters inside words: what a model reads is the clean text
+
+
+def test_words_split_by_invisible_characters_classify_like_the_clean_words():
+    import itertools
+    import re
+
+    from stance.api import classify
+    from stance.text.clean import clean
+    from tests.paths import SEEDS
+
+    invisible = ["\u2066", "\u2069", "\u061c", "\u180e", "\u034f", "\ufe0f", "\U000e0100", "\U000e0041", "\u200d"]
+    turn = itertools.count()
+    for seed in SEEDS[:2]:
+        text = seed.read_text(encoding="utf-8")
+        split = re.sub(r"\w{2,}", lambda m: m.group()[0] + invisible[next(turn) % len(invisible)] + m.group()[1:], text)
+        assert split.count("\u2066") > 50  # every word of the article is split
+        assert clean(split) == clean(text)
+        plain, hostile = classify(text), classify(split)
+        assert (hostile.topic, hostile.stance) == (plain.topic, plain.stance)
+        assert hostile.topic_scores == plain.topic_scores and hostile.stance_scores == plain.stance_scores
+        assert [p.text for p in hostile.passages] == [p.text for p in plain.passages]
