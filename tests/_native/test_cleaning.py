@@ -4,14 +4,13 @@ and along the pipeline; the pre-filters let through every line the steps' regula
 from __future__ import annotations
 
 import re
-import time
 import unicodedata
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benchmarks.hostile_text import FAMILIES, MIN_SECONDS, RATIO
+from benchmarks.hostile_text import FAMILIES, RATIO, linear_ratio
 from stance._native import COMPILED, KERNELS, cleaning, reference
 from stance._native import passages as P
 from stance._native.fingerprint import fingerprint
@@ -145,13 +144,8 @@ def test_new_classes_and_chains(text):
     assert cleaning.run_steps(FAST, text) == C.clean(text)
 
 
-def _best_of_three(text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        P.passages_batch([cleaning.run_steps(FAST, text)])
-        best = min(best, time.perf_counter() - start)
-    return best
+def _clean_and_cut(text: str) -> object:
+    return P.passages_batch([cleaning.run_steps(FAST, text)])
 
 
 @pytest.mark.parametrize("family", [name for name in FAMILIES if any(
@@ -161,12 +155,5 @@ def test_the_compiled_path_is_linear(family):
     than RATIO times n (4 if linear, 16 if quadratic), the best of three runs each."""
     assert COMPILED and P.compiled_passages()
     make, n = FAMILIES[family]
-    _best_of_three(make(n))  # warm caches
-    t_small = _best_of_three(make(n))
-    for _ in range(4):
-        if t_small >= MIN_SECONDS:
-            break
-        n *= 2
-        t_small = _best_of_three(make(n))
-    ratio = _best_of_three(make(4 * n)) / t_small
+    ratio, n = linear_ratio(_clean_and_cut, make, n)
     assert ratio < RATIO, f"{family}: 4 x {len(make(n)):,} chars took {ratio:.1f} times as long"
