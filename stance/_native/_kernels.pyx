@@ -8,8 +8,8 @@ what the reference returns (the tests prove it with hypothesis and on the full V
 
 * character-class tables built once at import from CPython's own Unicode database (the same predicates
   ``re`` and ``str`` methods use: ``\\w`` = ``Py_UNICODE_ISALNUM`` or ``_``, ``\\s`` = ``Py_UNICODE_ISSPACE``...)
-* cleaning: :func:`has_marks`, :func:`has_controls`, :func:`normalize_whitespace`,
-  :func:`normalize_tone_marks`, and :class:`LiteralSet`, an exact pre-filter with the case-insensitive
+* cleaning: :func:`has_marks`, :func:`has_controls` (their tables given by the Python steps' module through
+  :func:`init_marks` and :func:`init_controls`), :func:`normalize_whitespace`, :func:`normalize_tone_marks`, and :class:`LiteralSet`, an exact pre-filter with the case-insensitive
   semantics of ``re.IGNORECASE`` that tells which lines can possibly match a furniture / credit regex;
 * segmentation: :func:`passage_spans` (passages with their character spans in the cleaned text);
 * features: :class:`Vocab` (syllable -> id hash table over code points), :func:`tokenize_ids`,
@@ -66,12 +66,16 @@ cdef enum:
     C_SPACE = 8     # re's \s and str.strip()/split(): Py_UNICODE_ISSPACE
     C_UPPER = 16    # str.isupper() of one character
     C_DIGIT = 32    # str.isdigit() of one character
-    C_CTRL = 64     # stance.text.normalize._CONTROL
+    C_CTRL = 64     # stance.text.normalize._CONTROL below U+10000 (set by init_controls)
     C_WS = 128      # stance.text.normalize._SPACES (collapsed to one space by normalize_whitespace)
 
 cdef uint8_t CLS[0x10000]
 cdef uint8_t MARKS[0x4000]        # combining class > 0 (set by init_marks)
 cdef bint MARKS_READY = False
+DEF MAX_ASTRAL_CONTROLS = 256
+cdef uint32_t ASTRAL_CTRL[MAX_ASTRAL_CONTROLS][2]   # control ranges above U+FFFF (set by init_controls)
+cdef int N_ASTRAL_CTRL = 0
+cdef bint CONTROLS_READY = False
 
 
 cdef inline uint8_t _compute_cls(uint32_t c) noexcept nogil:
@@ -101,12 +105,6 @@ cdef void _init_cls():
     cdef uint32_t c
     for c in range(0x10000):
         CLS[c] = _compute_cls(c)
-    # stance.text.normalize._CONTROL
-    for c in list(range(0x00, 0x09)) + list(range(0x0E, 0x20)) + list(range(0x7F, 0x85)) + list(range(0x86, 0xA0)):
-        CLS[c] |= C_CTRL
-    for c in [0xAD, 0xFEFF] + list(range(0x200B, 0x2010)) + list(range(0x202A, 0x202F)) \
-            + list(range(0x2060, 0x2065)) + list(range(0xFFF9, 0xFFFC)) + list(range(0xD800, 0xE000)):
-        CLS[c] |= C_CTRL
     # stance.text.normalize._SPACES = [ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]
     for c in [0x20, 0x09, 0x0C, 0x0B, 0xA0, 0x1680, 0x202F, 0x205F, 0x3000] + list(range(0x2000, 0x200B)):
         CLS[c] |= C_WS
@@ -116,7 +114,7 @@ _init_cls()
 
 
 def init_marks(str marks):
-    """Set the combining-mark table (code points below U+20000 whose ``unicodedata.combining`` is > 0)."""
+    """Set the combining-mark table (``stance.text.normalize._MARKS``: code points below U+20000)."""
     global MARKS_READY
     memset(MARKS, 0, sizeof(MARKS))
     cdef uint32_t c
@@ -154,17 +152,56 @@ def has_marks(str text):
     return found
 
 
+def init_controls(ranges):
+    """Set the table of the characters ``remove_control_characters`` deletes: ``ranges`` are the inclusive
+    ``(first, last)`` code points of its character class (``stance.text.normalize._INVISIBLE_RANGES``)."""
+    global N_ASTRAL_CTRL, CONTROLS_READY
+    cdef uint32_t c, a, b
+    cdef list astral = []
+    for first, last in ranges:
+        a = first
+        b = last
+        if a > b or b > 0x10FFFF:
+            raise ValueError(f"bad code point range {first!r}-{last!r}")
+        if b >= 0x10000:
+            astral.append((max(a, 0x10000), b))
+    if len(astral) > MAX_ASTRAL_CONTROLS:
+        raise ValueError("too many control ranges above U+FFFF")
+    for c in range(0x10000):
+        CLS[c] &= ~C_CTRL
+    for first, last in ranges:
+        for c in range(first, min(last, 0xFFFF) + 1):
+            CLS[c] |= C_CTRL
+    N_ASTRAL_CTRL = 0
+    for a, b in astral:
+        ASTRAL_CTRL[N_ASTRAL_CTRL][0] = a
+        ASTRAL_CTRL[N_ASTRAL_CTRL][1] = b
+        N_ASTRAL_CTRL += 1
+    CONTROLS_READY = True
+
+
+cdef inline bint _is_control(uint32_t c) noexcept nogil:
+    cdef int k
+    if c < 0x10000:
+        return (CLS[c] & C_CTRL) != 0
+    for k in range(N_ASTRAL_CTRL):
+        if ASTRAL_CTRL[k][0] <= c <= ASTRAL_CTRL[k][1]:
+            return True
+    return False
+
+
 def has_controls(str text):
-    """True when ``text`` holds a character that ``remove_control_characters`` deletes."""
+    """True when ``text`` holds a character that ``remove_control_characters`` deletes (the table given
+    to :func:`init_controls`)."""
+    if not CONTROLS_READY:
+        raise RuntimeError("init_controls() was not called")
     cdef int kind = PyUnicode_KIND(text)
     cdef const void* data = PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text), i
-    cdef uint32_t c
     cdef bint found = False
     with nogil:
         for i in range(n):
-            c = PyUnicode_READ(kind, data, i)
-            if c < 0x10000 and (CLS[c] & C_CTRL):
+            if _is_control(PyUnicode_READ(kind, data, i)):
                 found = True
                 break
     return found

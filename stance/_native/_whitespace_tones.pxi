@@ -252,11 +252,14 @@ cdef inline bint _word_not_digit(uint32_t c) noexcept nogil:
 
 
 def normalize_tone_marks(str text, object syllable_fallback):
-    """Exactly ``stance.text.normalize.normalize_tone_marks``; ``syllable_fallback`` is the reference
-    ``_normalize_syllable``, called only for words with a letter outside ASCII, đ and the vowel table.
+    """Exactly ``stance.text.normalize.normalize_tone_marks`` (tables from :func:`init_tones` and
+    :func:`init_marks`: a word followed by a combining mark is left alone); ``syllable_fallback`` is the
+    reference ``_normalize_syllable``, called only for words with a letter outside ASCII, đ and the vowel table.
     Returns ``text`` itself when nothing changes."""
     if not TONES_READY:
         raise RuntimeError("init_tones() was not called")
+    if not MARKS_READY:
+        raise RuntimeError("init_marks() was not called")
     cdef int kind = PyUnicode_KIND(text)
     cdef const void* data = PyUnicode_DATA(text)
     cdef Py_ssize_t n = PyUnicode_GET_LENGTH(text)
@@ -291,6 +294,8 @@ def normalize_tone_marks(str text, object syllable_fallback):
             p += 1
         if not cand or b - a > 7:
             continue
+        if b < n and _is_mark(PyUnicode_READ(kind, data, b)):
+            continue  # a stray mark after the word would compose with its last letter: left alone
         L = <int>(b - a)
         for k in range(L):
             word[k] = PyUnicode_READ(kind, data, a + k)

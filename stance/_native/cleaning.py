@@ -38,12 +38,12 @@ __all__ = ["CHECKED", "FURNITURE_LITERALS", "accelerated", "fast_steps", "run_st
 Step = Callable[[str], str]
 
 CHECKED: dict[str, str] = {
-    "stance.text.normalize.normalize_unicode": "35f7b96a845c547a",
-    "stance.text.normalize.remove_control_characters": "28e37b74e254f7b8",
-    "stance.text.normalize.normalize_tone_marks": "760bbcc2cd4b2939",
+    "stance.text.normalize.normalize_unicode": "478aa25c1706414d",
+    "stance.text.normalize.remove_control_characters": "b1418ba414176276",
+    "stance.text.normalize.normalize_tone_marks": "2da0e252941b3164",
     "stance.text.normalize.normalize_whitespace": "c748a1795453b540",
-    "stance.text.furniture.drop_datelines": "b1d72dd0bd4e7a6c",
-    "stance.text.furniture.drop_photo_credits": "c68e4c3a95afa3ad",
+    "stance.text.furniture.drop_datelines": "d2b947e4d50c3f8a",
+    "stance.text.furniture.drop_photo_credits": "26e9f96f26286ad4",
     "stance.text.furniture.drop_furniture_lines": "a87cd2b7591ca732",
     "stance.text.furniture.drop_repeated_lines": "18f8a08ee79af72d",
 }
@@ -102,6 +102,10 @@ def _normalize_unicode(N) -> Step:
 
 
 def _remove_control_characters(N) -> Step:
+    ranges = N._INVISIBLE_RANGES
+    if N._CONTROL.pattern != "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]":
+        raise ValueError("_CONTROL is no longer the class of _INVISIBLE_RANGES")
+    K.init_controls(ranges)
     sub = N._CONTROL.sub
     has_controls = K.has_controls
 
@@ -113,6 +117,7 @@ def _remove_control_characters(N) -> Step:
 
 def _normalize_tone_marks(N) -> Step:
     K.init_tones(N._VOWEL_TONE, N._VOWELS, "".join(sorted(N._MARKED_VOWELS)))
+    K.init_marks("".join(sorted(N._MARKS)))  # a word followed by a mark is left alone
     syllable = N._normalize_syllable
     kernel = K.normalize_tone_marks
 
@@ -144,7 +149,7 @@ def _drop_datelines(F) -> Step:
 
 
 def _drop_photo_credits(F) -> Step:
-    sub, end = F._CREDIT_SUFFIX.sub, _CREDIT_END.search
+    drop, end = F._drop_line_credits, _CREDIT_END.search
 
     def drop_photo_credits(text: str) -> str:
         if ":" not in text:
@@ -153,12 +158,8 @@ def _drop_photo_credits(F) -> Step:
         for line in text.split("\n"):
             if ":" in line:
                 if end(line[: line.rindex(":")].rstrip()[-5:]):
-                    while ":" in line:
-                        stripped = sub("", line).rstrip()
-                        if stripped == line:
-                            break
-                        line = stripped
-                else:  # no credit can match: the step's loop only strips the line's end
+                    line = drop(line)
+                else:  # no credit can match: the step only strips the line's end
                     line = line.rstrip()
             if line:
                 out.append(line)

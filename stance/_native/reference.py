@@ -23,7 +23,7 @@ from ..text import normalize as _N
 from ..text import segment as _S
 
 __all__ = [
-    "init_marks", "has_marks", "has_controls", "normalize_whitespace", "init_tones", "normalize_tone_marks",
+    "init_marks", "has_marks", "init_controls", "has_controls", "normalize_whitespace", "init_tones", "normalize_tone_marks",
     "LiteralSet", "has_empty_line", "passage_spans", "Vocab", "tokenize_ids", "span_token_ranges",
     "TfidfSpec", "tfidf_csr", "lower_simple", "passages_batch", "span_token_ranges_batch",
 ]
@@ -38,6 +38,10 @@ def init_marks(marks: str) -> None:
 
 def has_marks(text: str) -> bool:
     return not _marks.isdisjoint(text)
+
+
+def init_controls(ranges) -> None:
+    pass
 
 
 def has_controls(text: str) -> bool:

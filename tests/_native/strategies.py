@@ -26,6 +26,17 @@ PUNCT = [".", ",", ":", "!", "?", "…", '"', "“", "”", "(", ")", "[", "]", 
          "/", "'", "’", "‘", "...", ";", "_", "&", "<", ">"]
 ODD = ["İ", "ı", "ſ", "K", "Σ", "ς", "ß", "ẞ", "ǅ", "ð", "Ð", "²", "½", "Ⅻ", "٣", "\u0301", "\u0323\u0302",
        "\ufeff", "\u00ad", "\x00", "\x7f", "\ud800", "😀", "𝐀", "ﬃ", "Å", "Ω", "ǰ", "e\u0301", "o\u031b\u0300"]
+# Invisible characters of every kind remove_control_characters deletes (format characters, default-ignorable
+# code points, astral ones) and its neighbours it keeps; the marks that count for the pile-up cap only once
+# decomposed (Tibetan), and marks that may follow a word.
+INVISIBLE = ["\u034f", "\u061c", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u180b", "\u180e", "\u180f", "\u200c",
+             "\u2066", "\u2069", "\u206f", "\u2065", "\u3164", "\ufe00", "\ufe0f", "\uffa0", "\ufff0", "\ufff8",
+             "\ufff9", "\ufffb", "\ufffc", "\U000110bd", "\U000110cd", "\U00013430", "\U0001bca0", "\U0001d173",
+             "\U0001d17a", "\U000e0000", "\U000e0001", "\U000e0041", "\U000e007f", "\U000e0100", "\U000e0fff",
+             "\U000e1000", "\u0600", "\u06dd", "\u070f", "\u08e2", "\U0001d17b", "\u1cf7"]
+MARKS = ["\u0f73", "\u0f75", "\u0f81", "\u0f71\u0f72", "\u0301", "\u0323", "\u0302\u0301", "\u031b", "\u0300"]
+CHAINS = [" Ảnh: AP.", " (Ảnh: Reuters)", ".\u3000Nguồn ảnh\u2003: AP", "Ảnh: AP", " ảnh minh họa: X.", "(AB)- ",
+          "(NLĐ) – ", "(IS)- ", "(NATO)- ", "(Kiến Thức) - ", "(x ", " (AB) – ", "(AB)-", "(VOH)—", "\t(AB)- "]
 WORDS = ["đường dây nóng", "Hotline", "tổng đài", "Báo lỗi", "vui lòng nhập", "Xin vui lòng", "hãy chọn",
          "gửi bình luận", "Bình luận của bạn", "chia sẻ", "Share", "facebook", "theo dõi", "trên", "Google News",
          "Nguồn", "Theo", "link", "Link nguồn", "Chờ", "Loading", "đang tải", "Tags", "từ khóa", "Từ khoá",
@@ -59,7 +70,10 @@ def piece():
     return st.one_of(
         syllable(), syllable(), syllable(), syllable(),
         st.sampled_from(SPACES), st.sampled_from(BREAKS), st.sampled_from(PUNCT), st.sampled_from(WORDS),
-        st.sampled_from(ODD), st.sampled_from(HTML),
+        st.sampled_from(ODD), st.sampled_from(HTML), st.sampled_from(INVISIBLE),
+        st.lists(st.sampled_from(MARKS), min_size=1, max_size=24).map("".join),       # marks, floods
+        st.tuples(syllable(), st.sampled_from(MARKS)).map("".join),                     # a word, then a mark
+        st.tuples(st.sampled_from(CHAINS), st.integers(1, 40)).map(lambda t: t[0] * t[1]),  # chains
         st.text(max_size=4),                                   # any Unicode
         st.sampled_from(["\ud800", "\udfff"]),                 # lone surrogates
         st.integers(0, 10**6).map(str),
@@ -95,10 +109,16 @@ def furniture_line(draw) -> str:
         "Từ khóa: {w}", "{w}. Ảnh: AP", "Ảnh: Reuters", "({w}) Ảnh minh họa: {w}", "{w} Nguồn ảnh: {w}.",
         "(NLĐ)- {w}", "(Kiến Thức) - {w}", "{w} (VOH) – {w}", "{w} (IS) – {w}", "TIN LIÊN QUAN", "Xem thêm:",
         "{w}", "Thanh Hà", "ſhare Zalo", "TAGS : {w}", "{p}TỔNG ĐÀI {s}", "{w}: {w} Photo : X", "{w}video:AP",
+        "{w}.{c}", "{c}{w}", "Tin {c}{w}", "{w} (IS) – {c}{w}", "(Tin a) - (x {c}{w}",
     ]
     t = draw(st.sampled_from(templates))
     while "{w}" in t:
         t = t.replace("{w}", draw(st.sampled_from(WORDS + ["Quân Mỹ rút khỏi Iraq", "ông nói"])), 1)
+    if "{c}" in t:  # a chain of credits or datelines, mixed, with white space of any kind between
+        links = draw(st.lists(st.sampled_from(CHAINS), min_size=1, max_size=4))
+        times = draw(st.integers(1, 60))
+        sep = draw(st.sampled_from(["", " ", "  ", "\u3000", "\t"]))
+        t = t.replace("{c}", sep.join(links) * times)
     t = t.replace("{p}", draw(st.sampled_from(["", "", "Mọi thắc mắc xin gọi ", "x" * 45, "  "])))
     t = t.replace("{s}", draw(st.sampled_from(["", "", " (miễn phí)", " " * 3, "y" * 30])))
     return t

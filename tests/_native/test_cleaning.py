@@ -10,13 +10,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from benchmarks.hostile_text import FAMILIES, RATIO, linear_ratio
 from stance._native import COMPILED, KERNELS, cleaning, reference
+from stance._native import passages as P
 from stance._native.fingerprint import fingerprint
 from stance.text import clean as C
 from stance.text import furniture as F
 from stance.text import normalize as N
 
-from .strategies import PROPERTY, any_text, furniture_line
+from .strategies import CHAINS, INVISIBLE, MARKS, PROPERTY, any_text, furniture_line
 
 FAST = cleaning.fast_steps(C.PIPELINE)
 
@@ -100,6 +102,8 @@ def test_literal_set_case_folding_matches_re_exhaustively():
 @PROPERTY
 @given(any_text)
 def test_small_kernels_equal_their_reference(text):
+    KERNELS.init_marks("".join(sorted(N._MARKS)))  # the twins set these too; the test does not rely on it
+    KERNELS.init_controls(N._INVISIBLE_RANGES)
     assert KERNELS.has_marks(text) == (not N._MARKS.isdisjoint(text))
     assert KERNELS.has_controls(text) == (N._CONTROL.search(text) is not None)
     assert KERNELS.has_empty_line(text) == ("" in text.split("\n"))
@@ -115,3 +119,41 @@ def test_small_kernels_equal_their_reference(text):
 ])
 def test_real_cases(text, expected):
     assert cleaning.run_steps(FAST, text) == expected == C.clean(text)
+
+
+def test_the_control_table_is_the_steps_for_every_code_point():
+    """has_controls says yes exactly for the characters remove_control_characters deletes (all 0x110000:
+    the Cf characters and default-ignorable code points the step reads from unicodedata and its table)."""
+    KERNELS.init_controls(N._INVISIBLE_RANGES)
+    cps = [chr(c) for c in range(0x110000)]
+    assert [c for c in cps if KERNELS.has_controls(c)] == N._CONTROL.findall("".join(cps))
+    assert KERNELS.has_controls("Mỹ" * 1000 + "\U000e0041") and not KERNELS.has_controls("Mỹ \U000e1000")
+
+
+@pytest.mark.parametrize("text", [
+    *(f"M{ch}ỹ rút quân" for ch in INVISIBLE),
+    "hoà\u0301 thuỷ\u0f73 luỵ\u0323 hoà", "Hoà\u0f75", "baì\u0300 baì",          # a word followed by a mark
+    "ka" + "\u0f73" * 17, "ka" + "\u0f73" * 5 + "\u0f81" * 3, "a" + "\u0f71\u0f72" * 9,  # Tibetan and the cap
+    *(f"Quân Mỹ ở Iraq.{link * 7} tin" for link in CHAINS),                         # chains, mid-line
+    *(f"Quân Mỹ ở Iraq.{link * 7}" for link in CHAINS),                             # chains, ending the line
+    "(IS)- (AB)- quân Mỹ", "Tin (IS)- (AB)- quân", "Tin (AB)-\t(AB)- x", " (AB)- x", "x" * 297 + " (AB)- y",
+])
+def test_new_classes_and_chains(text):
+    for ref, fast in zip(C.PIPELINE, FAST):
+        assert fast(text) == ref(text), ref.__name__
+    assert cleaning.run_steps(FAST, text) == C.clean(text)
+
+
+def _clean_and_cut(text: str) -> object:
+    return P.passages_batch([cleaning.run_steps(FAST, text)])
+
+
+@pytest.mark.parametrize("family", [name for name in FAMILIES if any(
+    word in name for word in ("credit", "dateline", "openings", "Tibetan", "marks", "invisible", "tone"))])
+def test_the_compiled_path_is_linear(family):
+    """The twins and the passage scan on the hostile families of tests/text/test_linear.py: 4n takes less
+    than RATIO times n (4 if linear, 16 if quadratic), the best of three runs each."""
+    assert COMPILED and P.compiled_passages()
+    make, n = FAMILIES[family]
+    ratio, n = linear_ratio(_clean_and_cut, make, n)
+    assert ratio < RATIO, f"{family}: 4 x {len(make(n)):,} chars took {ratio:.1f} times as long"

@@ -9,25 +9,13 @@ slipped past the pile-up cap (Tibetan vowel signs), and the shapes the other ste
 
 from __future__ import annotations
 
-import time
-from typing import Callable
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from benchmarks.hostile_text import FAMILIES, MIN_SECONDS, RATIO  # one list of families, also in the battery
+from benchmarks.hostile_text import FAMILIES, RATIO, linear_ratio  # one list of families, also in the battery
 from stance.text import clean as C
 from stance.text import segment as S
-
-
-def _best_of_three(step: Callable[[str], object], text: str) -> float:
-    best = float("inf")
-    for _ in range(3):
-        start = time.perf_counter()
-        step(text)
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def _clean_and_cut(text: str) -> list[str]:
@@ -37,17 +25,8 @@ def _clean_and_cut(text: str) -> list[str]:
 @pytest.mark.parametrize("family", list(FAMILIES))
 def test_cleaning_and_cutting_are_linear(family):
     make, n = FAMILIES[family]
-    _clean_and_cut(make(n))  # warm caches (tone-mark syllables, compiled patterns)
-    t_small = _best_of_three(_clean_and_cut, make(n))
-    for _ in range(4):
-        if t_small >= MIN_SECONDS:
-            break
-        n *= 2
-        t_small = _best_of_three(_clean_and_cut, make(n))
-    small, large = make(n), make(4 * n)
-    t_large = _best_of_three(_clean_and_cut, large)
-    ratio = t_large / t_small
-    assert ratio < RATIO, f"{family}: {len(large):,} chars took {ratio:.1f} times {len(small):,} chars"
+    ratio, n = linear_ratio(_clean_and_cut, make, n)
+    assert ratio < RATIO, f"{family}: {len(make(4 * n)):,} chars took {ratio:.1f} times {len(make(n)):,} chars"
 
 
 def test_chains_are_removed_whole():
