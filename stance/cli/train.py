@@ -74,17 +74,19 @@ def _usage(out: Path, manifest: Mapping) -> list[str]:
 
 
 def _default_data(task: str, given: Path | None) -> Path | None:
-    """The data file of a default task, or None after saying (on standard error) where it was looked for."""
+    """The data folder of a default task when every data file of the task is in it, else None after saying (on
+    standard error) which file is missing and where it was looked for."""
     from ..training.configs import DATA_ENV, DEFAULT_TASKS, data_dir
 
     folder = data_dir(given)
-    path = folder / DEFAULT_TASKS[task]["data"]
-    if path.is_file():
-        return path
+    files = list(DEFAULT_TASKS[task]["data"])
+    missing = [name for name in files if not (folder / name).is_file()]
+    if not missing:
+        return folder
     source = ("--data-dir" if given is not None else f"${DATA_ENV}" if os.environ.get(DATA_ENV)
               else f"the default, relative to {Path.cwd()}")
-    print(f"stance train: error: the {task} training data is not at {path} ({source}).\n"
-          f"  Pass --data-dir DIR, or set {DATA_ENV}=DIR, where DIR holds {DEFAULT_TASKS[task]['data']} "
+    print(f"stance train: error: the {task} training data is not at {folder / missing[0]} ({source}).\n"
+          f"  Pass --data-dir DIR, or set {DATA_ENV}=DIR, where DIR holds {', '.join(files)} "
           "(the project's shared data folder; see its README).", file=sys.stderr)
     return None
 
@@ -111,7 +113,6 @@ def _say(out: Path, manifest: Mapping, *, default: bool) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..persist import PRETRAINED, SUFFIX
-    from ..training.configs import data_dir
     from ..training.labelled import DataError
     from ..training.train import train, train_default
 
@@ -119,15 +120,15 @@ def run(args: argparse.Namespace) -> int:
         if args.task not in ("topic", "stance"):
             print("stance train: give DATA, or --task topic|stance to rebuild a default model", file=sys.stderr)
             return 2
-        path = _default_data(args.task, args.data_dir)
-        if path is None:
+        folder = _default_data(args.task, args.data_dir)
+        if folder is None:
             return 2
         out = args.out or PRETRAINED / f"{args.task}{SUFFIX}"
         if args.out is None and not os.access(PRETRAINED, os.W_OK):
             print(f"stance train: error: cannot write the installed default models in {PRETRAINED}; "
                   f"pass --out MODEL{SUFFIX}", file=sys.stderr)
             return 2
-        manifest = train_default(args.task, data_dir=data_dir(args.data_dir), out=out,
+        manifest = train_default(args.task, data_dir=folder, out=out,
                                  progress=False if args.quiet else None)
         _say(out, manifest, default=args.out is None)
         return 0
