@@ -39,10 +39,10 @@ Step = Callable[[str], str]
 
 CHECKED: dict[str, str] = {
     "stance.text.normalize.normalize_unicode": "478aa25c1706414d",
-    "stance.text.normalize.remove_control_characters": "b1418ba414176276",
+    "stance.text.normalize.remove_control_characters": "c324224c062d4ebe",
     "stance.text.normalize.normalize_tone_marks": "2da0e252941b3164",
     "stance.text.normalize.normalize_whitespace": "c748a1795453b540",
-    "stance.text.furniture.drop_datelines": "d2b947e4d50c3f8a",
+    "stance.text.furniture.drop_datelines": "1cd388950152c1c1",
     "stance.text.furniture.drop_photo_credits": "26e9f96f26286ad4",
     "stance.text.furniture.drop_furniture_lines": "a87cd2b7591ca732",
     "stance.text.furniture.drop_repeated_lines": "18f8a08ee79af72d",
@@ -106,11 +106,11 @@ def _remove_control_characters(N) -> Step:
     if N._CONTROL.pattern != "[" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]":
         raise ValueError("_CONTROL is no longer the class of _INVISIBLE_RANGES")
     K.init_controls(ranges)
-    sub = N._CONTROL.sub
+    sub, normalize = N._CONTROL.sub, N.normalize_unicode
     has_controls = K.has_controls
 
     def remove_control_characters(text: str) -> str:
-        return sub("", text) if has_controls(text) else text
+        return normalize(sub("", text)) if has_controls(text) else text
 
     return remove_control_characters
 

@@ -206,15 +206,21 @@ def _drop_dateline(line: str) -> str:
         if m.group(1) in _NOT_DATELINES:
             pos = m.end()
             continue
-        # One space where the dateline was, unless white space already stands on either side of it (after
-        # an exception such as "(IS)- ", or where the search stopped at the 300th character).
+        # A dateline ending at the 300th character takes the white space after it too (else the line would
+        # keep two spaces there, which the next clean collapses, moving a further dateline into the window).
+        end = m.end()
+        if end == len(window):
+            while _char_at(head, line, off, stop, end).isspace():
+                end += 1
+        # One space where the dateline was, unless white space already stands before it (after an
+        # exception such as "(IS)- ") or nothing stands on either side of it.
         before = window[m.start() - 1 : m.start()]
-        after = _char_at(head, line, off, stop, m.end())
+        after = _char_at(head, line, off, stop, end)
         space = " " if before and after and not before.isspace() and not after.isspace() else ""
-        if m.end() <= len(head):
-            head = head[: m.start()] + space + head[m.end() :]
+        if end <= len(head):
+            head = head[: m.start()] + space + head[end:]
         else:
-            off += m.end() - len(head)
+            off += end - len(head)
             head = window[: m.start()] + space
         if not removed:  # the line is stripped at each removal: its right end once and for all
             removed = True

@@ -214,14 +214,20 @@ def remove_control_characters(text: str) -> str:
     default-ignorable code points such as variation selectors and tag characters, lone surrogates),
     keeping tabs and line breaks.
 
+    A removal can bring a letter and a combining mark together: the result then goes through
+    :func:`normalize_unicode` (linear time), so that NFC text stays NFC.
+
     Examples
     --------
     >>> remove_control_characters("Mỹ\\u200b rút\\x00 quân\\ufeff")
     'Mỹ rút quân'
     >>> remove_control_characters("M\\u2066ỹ r\\u034fút qu\\ufe0fân I\\U000e0041raq")
     'Mỹ rút quân Iraq'
+    >>> remove_control_characters("Vie\\u200b\\u0302\\u0323t") == "Việt"
+    True
     """
-    return _CONTROL.sub("", text)
+    text, removed = _CONTROL.subn("", text)
+    return normalize_unicode(text) if removed else text
 
 
 # --------------------------------------------------------------------------------------------------

@@ -39,6 +39,10 @@ CASES = {
         ("Nhà nước Hồi giáo (IS) – nhóm cực đoan.", "Nhà nước Hồi giáo (IS) – nhóm cực đoan."),
         ("Ông A (56 tuổi) - người dân.", "Ông A (56 tuổi) - người dân."),
         ("Tin.\n(NLĐ)-", "Tin."),
+        # A dateline ending at the 300th character takes its white space along (no double space), and the
+        # one it brings into the window goes too: "(" * 4 + 175 + 50 + 66 characters put "(AB)-" at 295-299.
+        ("(" * 4 + "Quân Mỹ" * 25 + ". " * 25 + "(IS)- " * 11 + "(AB)- " * 2,
+         "(" * 4 + "Quân Mỹ" * 25 + ". " * 25 + "(IS)- " * 10 + "(IS)-"),
     ],
     F.drop_repeated_lines: [
         ("A\nA\nB", "A\nB"),

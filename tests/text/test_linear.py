@@ -10,7 +10,7 @@ slipped past the pile-up cap (Tibetan vowel signs), and the shapes the other ste
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.hostile_text import FAMILIES, RATIO, linear_ratio  # one list of families, also in the battery
@@ -43,6 +43,7 @@ _HOSTILE = st.sampled_from(
 
 @settings(max_examples=300, deadline=None)
 @given(pieces=st.lists(st.tuples(_HOSTILE, st.integers(1, 40)), max_size=12))
+@example(pieces=[("(", 4), ("Quân Mỹ", 25), (". ", 25), ("(IS)- ", 11), ("(AB)- ", 2)])  # "(AB)-" at the 300th character
 def test_clean_on_hostile_chains_never_raises_and_is_idempotent(pieces):
     text = "".join(piece * times for piece, times in pieces)
     out = C.clean(text)

@@ -49,6 +49,7 @@ CASES = {
         ("\u0600\u06dd\u070f\u08e2\U000110bd\U0001bca0\U0001d173a", "a"),  # other format characters
         ("\ud800x\udfff", "x"),  # lone surrogates
         ("giữ\u00a0dấu cách\u2028và\u0085dòng\r", "giữ\u00a0dấu cách\u2028và\u0085dòng\r"),  # visible: kept
+        ("A\x1f\u0300", "\u00c0"),  # a removal joining a letter and its mark: recomposed (NFC in, NFC out)
     ],
     N.normalize_tone_marks: [
         ("hoà bình", "hòa bình"),
