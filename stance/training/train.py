@@ -53,6 +53,7 @@ def _fit_and_save(
     data_files: Mapping[str, str],
     description: str,
     progress: bool | None = None,
+    fit_params: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     texts, labels = list(data.texts), list(data.labels)
     groups = data.groups(groups_field) if groups_field else None
@@ -64,7 +65,11 @@ def _fit_and_save(
     cv_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     with progress_bar(1, desc=f"fit on all {len(texts):,} examples", unit="fit", enabled=progress) as bar:
-        fit_with_groups(model, texts, labels, groups)
+        if fit_params:  # to the final step of the pipeline, with the groups
+            step = model.steps[-1][0]
+            model.fit(texts, labels, **{f"{step}__groups": groups}, **{f"{step}__{k}": v for k, v in fit_params.items()})
+        else:
+            fit_with_groups(model, texts, labels, groups)
         bar.update()
     fit_seconds = time.perf_counter() - t0
     m = cv["metrics"]
@@ -118,22 +123,49 @@ def train_default(
     spec = DEFAULT_TASKS[task]
     path = Path(data_dir) / spec["data"]
     out_path = Path(out) if out is not None else Path("stance") / "pretrained" / f"{task}{SUFFIX}"
-    check_outputs(out_path, inputs=[path])
+    more = spec.get("more")
+    articles = spec.get("articles")
+    inputs = [path, *([Path(data_dir) / more[0]] if more else []), *([Path(data_dir) / articles] if articles else [])]
+    check_outputs(out_path, inputs=inputs)
     data = read_labelled(path, allow_duplicates=True)
+    files = {spec["data"]: sha256_of(path)}
+    if more:
+        extra = read_labelled(Path(data_dir) / more[0], allow_duplicates=True)
+        keep = [i for i, label in enumerate(extra.labels) if label not in more[1]]
+        data = LabelledData(
+            texts=data.texts + tuple(extra.texts[i] for i in keep), labels=data.labels + tuple(extra.labels[i] for i in keep),
+            meta=data.meta + tuple(extra.meta[i] for i in keep), path=f"{path} + {Path(data_dir) / more[0]}",
+        )
+        files[more[0]] = sha256_of(Path(data_dir) / more[0])
     unknown = sorted(set(data.labels) - set(spec["labels"]))
     if unknown:
         raise ValueError(f"{path}: labels {unknown} are not labels of the {task} task")
+    model = spec["make"]()
+    fit_params = None
+    if articles:
+        fit_params = _article_params(model, read_labelled(Path(data_dir) / articles, allow_duplicates=True))
+        files[articles] = sha256_of(Path(data_dir) / articles)
     return _fit_and_save(
-        spec["make"](),
+        model,
         data,
         out_path,
         task=task,
         groups_field=spec["groups"],
         cv_folds=spec["cv_folds"],
-        data_files={spec["data"]: sha256_of(path)},
+        data_files=files,
         description=spec["description"],
         progress=progress,
+        fit_params=fit_params,
     )
+
+
+def _article_params(model: Any, articles: LabelledData) -> dict[str, Any]:
+    """The fit parameters of an article model: the articles cleaned by the model's own cleaner (an article that
+    cleaning cuts to nothing is kept normalised, as :func:`stance.classify` reads it), labels and ids."""
+    from ..api import _cleaned
+
+    cleaned = _cleaned(model.steps[0][1], list(articles.texts))
+    return {"articles": cleaned, "article_labels": list(articles.labels), "article_groups": articles.groups("id")}
 
 
 def train(
