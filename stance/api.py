@@ -38,7 +38,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .estimators.aggregate import aggregate_stance, evidence_indices
+from .estimators.aggregate import aggregate_stance, captions_in, evidence_indices
 from .estimators.pipeline import split_cleaner
 from .labels import display_order, topic_display_name
 from .text.clean import Cleaner, normalise
@@ -306,8 +306,8 @@ def _classify_checked(raw: list[str], topic_model: Any, stance_model: Any) -> li
         passage_p = list(np.split(flat, np.cumsum([len(d) for d in per_doc])[:-1]))
         article_p = np.vstack([[aggregate_stance(P, stance_classes[0]).scores[c] for c in stance_classes[0]]
                                for P in passage_p])
-    return [_result(topic_p[k], topic_classes, doc, passage_p[k], article_p[k], stance_classes)
-            for k, doc in enumerate(per_doc)]
+    return [_result(topic_p[k], topic_classes, doc, passage_p[k], article_p[k], stance_classes,
+                    captions_in(raw[k], stance_cleaner)) for k, doc in enumerate(per_doc)]
 
 
 def _same(a: Cleaner, b: Cleaner) -> bool:
@@ -343,6 +343,7 @@ def _result(
     P: np.ndarray,
     article_row: np.ndarray,
     stance_classes: tuple[list[str], list[int]],
+    captions: frozenset[str],
 ) -> Result:
     # One decision rule: every label is the argmax of the probabilities shown beside it.
     names = stance_classes[0]
@@ -360,5 +361,5 @@ def _result(
         stance=label,
         stance_scores=_scores(article_row, stance_classes),
         passages=passages,
-        evidence=tuple(passages[i] for i in evidence_indices(P, doc, label, names)),
+        evidence=tuple(passages[i] for i in evidence_indices(P, doc, label, names, captions=captions)),
     )

@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from ..labels import STANCE_LABELS
+from ..text.clean import normalise
+from ..text.furniture import drop_photo_credits
 
-__all__ = ["ArticleStance", "aggregate_stance", "evidence_indices", "is_caption"]
+__all__ = ["ArticleStance", "aggregate_stance", "captions_in", "evidence_indices", "is_caption"]
 
 
 @dataclass(frozen=True)
@@ -118,16 +120,40 @@ _CREDIT = re.compile(r"(^|[\s(\[.])(ảnh|nguồn|photo|video|clip|đồ họa|t
 _CREDIT_START = re.compile(r"^\W*(ảnh|nguồn|photo|video|clip|đồ họa|theo)\b", re.IGNORECASE)
 _CAPTION_SYLLABLES = 25
 """A passage with a credit ("Ảnh: AP") and fewer syllables than this is a photo caption or a credit line."""
+_CAPTION_MAX = 40
+"""A line of fewer syllables than this that ended with a credit before cleaning is a photo caption."""
 _SHORT_SYLLABLES = 6
 """A passage after the headline with at most this many syllables is a one-line credit or label, not evidence."""
 
 
-def is_caption(text: str, index: int) -> bool:
+def captions_in(raw: str, cleaner: Any) -> frozenset[str]:
+    """The photo captions of a page, as its cleaned passages read: its lines that end with a credit
+    ("Binh sĩ Mỹ tại căn cứ. Ảnh: AP"), of fewer than 40 syllables, cleaned by ``cleaner``. Cleaning drops
+    the credit itself (:func:`stance.text.furniture.drop_photo_credits`), so the caption is found here, in the
+    text before cleaning.
+
+    Examples
+    --------
+    >>> from stance.text.clean import Cleaner
+    >>> sorted(captions_in("Tiêu đề\nBinh sĩ Mỹ tại căn cứ. Ảnh: AP\nÔng nói quân Mỹ sẽ ở lại.", Cleaner()))
+    ['Binh sĩ Mỹ tại căn cứ.']
+    """
+    found = []
+    for line in normalise(raw).split("\n"):
+        if ":" in line and drop_photo_credits(line) != line and len(_SYLLABLE.findall(line)) < _CAPTION_MAX:
+            found.append(line)
+    if not found:
+        return frozenset()
+    return frozenset(c for c in cleaner.transform(found) if c)
+
+
+def is_caption(text: str, index: int, captions: frozenset[str] = frozenset()) -> bool:
     """Whether a passage is a photo caption or a one-line credit, which is never evidence on its own.
 
-    A caption or credit: a short passage (fewer than 25 syllables) naming a photo, source or video credit
-    ("Ảnh: AP", "Binh sĩ Mỹ tại căn cứ. Ảnh: Reuters", "Theo TTXVN"), or any passage after the headline
-    of at most 6 syllables.
+    A caption or credit: one of ``captions`` (:func:`captions_in`: lines that had a credit before cleaning);
+    a short passage (fewer than 25 syllables) naming a photo, source or video credit ("Ảnh: AP",
+    "Binh sĩ Mỹ tại căn cứ. Ảnh: Reuters", "Theo TTXVN"); or any passage after the headline of at most 6
+    syllables.
 
     Examples
     --------
@@ -136,6 +162,8 @@ def is_caption(text: str, index: int) -> bool:
     >>> is_caption("Quân Mỹ rút khỏi Iraq", 0), is_caption("Quân Mỹ rút khỏi Iraq", 2)
     (False, True)
     """
+    if text in captions:
+        return True
     n = len(_SYLLABLE.findall(text))
     if n < _CAPTION_SYLLABLES and (_CREDIT.search(text) or _CREDIT_START.match(text)):
         return True
@@ -151,11 +179,13 @@ def evidence_indices(
     max_evidence: int = 3,
     head_bonus: float = 0.15,
     lead_bonus: float = 0.05,
+    captions: frozenset[str] = frozenset(),
 ) -> tuple[int, ...]:
     """The passages that carry an article's ``label``, strongest first.
 
     A passage can be evidence when its own label (the argmax of its probabilities) is the article's and it
-    is not a caption or credit (:func:`is_caption`, when ``texts`` are given). They are ranked by their
+    is not a caption or credit (:func:`is_caption`, when ``texts`` are given; ``captions`` from
+    :func:`captions_in`). They are ranked by their
     probability of the label, the headline (passage 0) counting 0.15 more and the lead (passages 1 and 2)
     0.05 more; at most ``max_evidence``, and only those at least half as probable as the strongest. For
     ``unrelated`` there is none: no passage is about the target.
@@ -176,7 +206,7 @@ def evidence_indices(
     j = classes.index(label)
     own = P.argmax(axis=1) == j
     if texts is not None:
-        own &= np.asarray([not is_caption(t, i) for i, t in enumerate(texts)], dtype=bool)
+        own &= np.asarray([not is_caption(t, i, captions) for i, t in enumerate(texts)], dtype=bool)
     bonus = np.asarray([head_bonus if i == 0 else lead_bonus if i <= 2 else 0.0 for i in range(len(P))])
     score = np.where(own, P[:, j] + bonus, -np.inf)
     order = [int(i) for i in np.argsort(-score, kind="stable") if own[i]]

@@ -98,7 +98,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
             raise ValueError(f"need at least two distinct labels, got {np.unique(y_arr).tolist()}")
         self.features_ = TextVectorizer(tokens=self.tokens, ngram_range=self.ngram_range, min_df=self.min_df,
                                         sublinear_tf=self.sublinear_tf)
-        Z = self.features_.fit_transform(texts)
+        Z = self.features_.fit_transform(texts).astype(np.float64)  # float64 solver: probabilities sum to 1
         self.logistic_ = LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
         self.logistic_.fit(Z, y_arr)
         self.classes_ = self.logistic_.classes_
@@ -119,7 +119,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
     def transform_features(self, X: Iterable[str]) -> sp.csr_matrix:
         """The feature matrix the logistic regression sees (sparse, one row per text)."""
         check_is_fitted(self, "logistic_")
-        return self.features_.transform(check_texts(X))
+        return self.features_.transform(check_texts(X)).astype(np.float64)
 
     def decision_function(self, X: Iterable[str]) -> np.ndarray:
         """Scores before the softmax, shape ``(n_texts, n_classes)``."""
@@ -131,7 +131,7 @@ class PassageClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "logistic_")
         if not texts:
             return np.zeros((0, len(self.classes_)))
-        return self.logistic_.predict_proba(self.features_.transform(texts))
+        return self.logistic_.predict_proba(self.features_.transform(texts).astype(np.float64))
 
     def predict(self, X: Iterable[str]) -> np.ndarray:
         """Label of each text: the argmax of :meth:`predict_proba`."""
