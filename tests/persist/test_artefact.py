@@ -18,6 +18,7 @@ from stance.labels import STANCE_LABELS, TOPIC_LABELS
 from stance.persist import (
     ArtefactError, UntrustedArtefactError, audit, container, convert_legacy, load, read_manifest, save,
 )
+from stance.training.configs import DEFAULT_TASKS
 from stance.training.data import read_labelled
 from tests.persist.helpers import (
     TEXTS, hostile_pickle, manifest_for, sha256, small_model, write_container, write_legacy, write_legacy_bytes,
@@ -138,9 +139,15 @@ def test_shipped_manifests_match_their_data(task, shared_data):
     manifest = read_manifest(persist.PRETRAINED / f"{task}.stance")
     for rel, sha in manifest["data"].items():
         assert hashlib.sha256(shared_data(*rel.split("/")).read_bytes()).hexdigest() == sha, f"{rel} changed"
-    data = read_labelled(shared_data(*next(iter(manifest["data"])).split("/")), allow_duplicates=True)
-    assert manifest["label_counts"] == dict(sorted(Counter(data.labels).items()))
-    assert manifest["n_examples"] == len(data.labels)
+    spec = DEFAULT_TASKS[task]
+    more, articles = spec.get("more"), spec.get("articles")
+    assert list(manifest["data"]) == [spec["data"], *([more[0]] if more else []), *([articles] if articles else [])]
+    labels = list(read_labelled(shared_data(*spec["data"].split("/")), allow_duplicates=True).labels)
+    if more:  # the extra passages, less the labels the configuration leaves out
+        labels += [x for x in read_labelled(shared_data(*more[0].split("/")), allow_duplicates=True).labels
+                   if x not in more[1]]
+    assert manifest["label_counts"] == dict(sorted(Counter(labels).items()))
+    assert manifest["n_examples"] == len(labels)
 
 
 # ------------------------------------------------------------------------------------------- legacy and pickles
