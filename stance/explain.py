@@ -128,14 +128,15 @@ def weight_rows(model: Any) -> dict[str, np.ndarray]:
     Returns
     -------
     dict of str to ndarray
-        Keys as in the module docstring (a TextClassifier's labels; ``"relevance:..."`` and
-        ``"stance:..."`` for a StanceClassifier), each a vector of length ``n_features``.
+        Keys as in the module docstring (the labels of a TextClassifier or PassageClassifier, and of the
+        shipped stance model's passage model; ``"relevance:..."`` and ``"stance:..."`` for a StanceClassifier),
+        each a vector of length ``n_features``.
 
     Examples
     --------
     >>> from stance.api import pretrained_model
     >>> list(weight_rows(pretrained_model("stance")))
-    ['relevance:related', 'relevance:unrelated', 'stance:anti', 'stance:neutral', 'stance:pro']
+    ['anti', 'neutral', 'pro', 'unrelated']
     """
     rows: dict[str, np.ndarray] = {}
     for prefix, svm in _steps(model):
@@ -177,7 +178,7 @@ def top_features(model: Any, *, n: int = 20) -> dict[str, list[tuple[str, float]
     >>> from stance.api import pretrained_model
     >>> tops = top_features(pretrained_model("stance"), n=5)
     >>> sorted(tops)
-    ['relevance:related', 'relevance:unrelated', 'stance:anti', 'stance:neutral', 'stance:pro']
+    ['anti', 'neutral', 'pro', 'unrelated']
     >>> all(w > 0 for pairs in tops.values() for _, w in pairs)
     True
     """
@@ -338,8 +339,10 @@ def explain(text: str, *, topic_model: Any = None, stance_model: Any = None, n: 
         A news article or scraped page, as for :func:`stance.classify`.
     topic_model, stance_model : estimator, optional
         Models to use instead of the shipped ones (linear: a pipeline ending in a
-        :class:`~stance.estimators.text_classifier.TextClassifier` or
-        :class:`~stance.estimators.stance_classifier.StanceClassifier`).
+        :class:`~stance.estimators.text_classifier.TextClassifier`,
+        :class:`~stance.estimators.passage_classifier.PassageClassifier`,
+        :class:`~stance.estimators.stance_classifier.StanceClassifier` or an
+        :class:`~stance.estimators.article.ArticleStanceClassifier`, explained by its passage model).
     n : int, default=10
         Features listed for the top passage (per step) and for the topic.
 
@@ -357,7 +360,7 @@ def explain(text: str, *, topic_model: Any = None, stance_model: Any = None, n: 
     >>> e = explain("Hàng nghìn người biểu tình đòi quân Mỹ rút khỏi Iraq.\\n"
     ...             "Họ gọi sự hiện diện của binh sĩ Mỹ là chiếm đóng.", n=5)
     >>> e.result.stance, list(e.passage_features)
-    ('anti', ['relevance:related', 'stance:anti'])
+    ('anti', ['anti'])
     >>> "Lập trường: phản đối [anti]" in e.to_text()
     True
     """

@@ -59,10 +59,11 @@ def test_top_features_are_the_largest_weights_set_by_hand(model):
     assert top_features(rigged, n=10)["world"] == [("iraq", 3.0), ("mỹ", 2.0), ("quân", 0.5)]  # positive only
 
 
-def test_weight_rows_of_the_shipped_stance_model_are_keyed_by_step():
-    rows = weight_rows(pretrained_model("stance"))
-    assert list(rows) == ["relevance:related", "relevance:unrelated", "stance:anti", "stance:neutral", "stance:pro"]
-    np.testing.assert_array_equal(rows["relevance:related"], -rows["relevance:unrelated"])
+def test_weight_rows_of_the_shipped_stance_model_are_its_passage_models_by_label():
+    model = pretrained_model("stance")
+    rows = weight_rows(model)
+    assert list(rows) == ["anti", "neutral", "pro", "unrelated"]
+    np.testing.assert_array_equal(rows["anti"], model[-1].passage_.coef_[0])
     tops = top_features(pretrained_model("stance"), n=4)
     assert all(len(pairs) == 4 for pairs in tops.values())
 

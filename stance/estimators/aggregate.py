@@ -135,7 +135,7 @@ def captions_in(raw: str, cleaner: Any) -> frozenset[str]:
     Examples
     --------
     >>> from stance.text.clean import Cleaner
-    >>> sorted(captions_in("Tiêu đề\nBinh sĩ Mỹ tại căn cứ. Ảnh: AP\nÔng nói quân Mỹ sẽ ở lại.", Cleaner()))
+    >>> sorted(captions_in("Tiêu đề\\nBinh sĩ Mỹ tại căn cứ. Ảnh: AP\\nÔng nói quân Mỹ sẽ ở lại.", Cleaner()))
     ['Binh sĩ Mỹ tại căn cứ.']
     """
     found = []
