@@ -307,7 +307,7 @@ def _classify_checked(raw: list[str], topic_model: Any, stance_model: Any) -> li
         article_p = np.vstack([[aggregate_stance(P, stance_classes[0]).scores[c] for c in stance_classes[0]]
                                for P in passage_p])
     return [_result(topic_p[k], topic_classes, doc, passage_p[k], article_p[k], stance_classes,
-                    captions_in(raw[k], stance_cleaner)) for k, doc in enumerate(per_doc)]
+                    captions_in(raw[k])) for k, doc in enumerate(per_doc)]
 
 
 def _same(a: Cleaner, b: Cleaner) -> bool:

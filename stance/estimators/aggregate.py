@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -126,25 +126,24 @@ _SHORT_SYLLABLES = 6
 """A passage after the headline with at most this many syllables is a one-line credit or label, not evidence."""
 
 
-def captions_in(raw: str, cleaner: Any) -> frozenset[str]:
-    """The photo captions of a page, as its cleaned passages read: its lines that end with a credit
-    ("Binh sĩ Mỹ tại căn cứ. Ảnh: AP"), of fewer than 40 syllables, cleaned by ``cleaner``. Cleaning drops
-    the credit itself (:func:`stance.text.furniture.drop_photo_credits`), so the caption is found here, in the
-    text before cleaning.
+def captions_in(raw: str) -> frozenset[str]:
+    """The photo captions of a page, as its cleaned passages read them: its lines that end with a credit
+    ("Binh sĩ Mỹ tại căn cứ. Ảnh: AP") and have fewer than 40 syllables, normalised, without the credit.
+    Cleaning drops the credit itself (:func:`stance.text.furniture.drop_photo_credits`), so the caption is
+    found here, in the text before cleaning.
 
     Examples
     --------
-    >>> from stance.text.clean import Cleaner
-    >>> sorted(captions_in("Tiêu đề\\nBinh sĩ Mỹ tại căn cứ. Ảnh: AP\\nÔng nói quân Mỹ sẽ ở lại.", Cleaner()))
+    >>> sorted(captions_in("Tiêu đề\\nBinh sĩ Mỹ tại căn cứ. Ảnh: AP\\nÔng nói quân Mỹ sẽ ở lại."))
     ['Binh sĩ Mỹ tại căn cứ.']
     """
-    found = []
+    found = set()
     for line in normalise(raw).split("\n"):
-        if ":" in line and drop_photo_credits(line) != line and len(_SYLLABLE.findall(line)) < _CAPTION_MAX:
-            found.append(line)
-    if not found:
-        return frozenset()
-    return frozenset(c for c in cleaner.transform(found) if c)
+        if ":" in line and len(_SYLLABLE.findall(line)) < _CAPTION_MAX:
+            kept = drop_photo_credits(line).strip()
+            if kept != line.strip() and kept:
+                found.add(kept)
+    return frozenset(found)
 
 
 def is_caption(text: str, index: int, captions: frozenset[str] = frozenset()) -> bool:
