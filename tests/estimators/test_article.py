@@ -159,6 +159,7 @@ def small(stance_rows):
     return est, X, [passages[i]["label"] for i in pick], kwargs, kwargs["articles"]
 
 
+@pytest.mark.slow  # two fits with cross-fitting: 83 s on the loaded 2-core machine
 def test_fitting_with_articles_is_deterministic_and_pickles(small):
     est, X, y, kwargs, articles = small
     a = clone(est).fit(X, y, **kwargs)
