@@ -269,13 +269,24 @@ class ArticleStanceClassifier(ClassifierMixin, BaseEstimator):
         out = whole.copy()
         if self.logistic_ is not None:
             F = np.vstack([article_features(P, self.classes_, lead=self.lead, top_k=self.top_k) for P in per_doc])
-            A = self._aligned_article(self.logistic_.predict_proba(self.scaler_.transform(F)))
+            A = self._aligned_article(self._article_proba(F))
             w = np.clip((lengths - lo) / (hi - lo), 0.0, 1.0)[:, None]
             out = np.where(w >= 1.0, A, w * A + (1 - w) * whole)
         for k, P in enumerate(per_doc):
             if len(P) == 1:
                 out[k] = P[0]
         return per_doc, out
+
+    def _article_proba(self, F: np.ndarray) -> np.ndarray:
+        """The logistic regression's probabilities of feature rows ``F``, row by row: the same numbers for an
+        article whatever else is in the batch (a matrix product through BLAS can differ in the last bit)."""
+        coef, intercept = self.logistic_.coef_, self.logistic_.intercept_
+        if coef.shape[0] == 1:  # two labels among the articles: scikit-learn's own binary form
+            return self.logistic_.predict_proba(self.scaler_.transform(F))
+        Z = self.scaler_.transform(F)
+        S = (Z[:, None, :] * coef[None, :, :]).sum(axis=2) + intercept
+        E = np.exp(S - S.max(axis=1, keepdims=True))
+        return E / E.sum(axis=1, keepdims=True)
 
     def _aligned_article(self, A: np.ndarray) -> np.ndarray:
         out = np.zeros((len(A), len(self.classes_)))
