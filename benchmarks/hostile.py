@@ -211,6 +211,11 @@ def check_result(result: Any, topic_model: Any, stance_model: Any) -> str | None
         return "passages missing or misnumbered"
     if not all(e in result.passages for e in result.evidence):
         return "evidence is not a subset of the passages"
+    for label, scores in [(result.stance, result.stance_scores), *((p.stance, p.stance_scores) for p in result.passages)]:
+        if scores[label] < max(scores.values()):
+            return f"label {label!r} is not the argmax of the probabilities beside it: {scores}"
+    if any(e.stance != result.stance for e in result.evidence) or (result.stance == "unrelated" and result.evidence):
+        return f"evidence {[e.stance for e in result.evidence]} does not carry the article's label {result.stance!r}"
     try:
         json.dumps(result.to_dict(), ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError) as e:

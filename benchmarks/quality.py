@@ -9,10 +9,12 @@
   and scored on the other, trained on both recent sets and scored on ``vntc/test``; the shipped
   configuration against the VNTC-only model (the same estimator trained on ``vntc/train`` alone, unweighted),
   which is also scored on ``vntc/test``.
-* ``stance``: 5-fold cross-validation grouped by ``doc_id`` on ``stance/train.jsonl`` of a plain
-  TF-IDF + ``LinearSVC`` baseline and of a ladder of configurations that adds one idea at a time up to
-  the shipped configuration, so each idea's contribution is measured (macro-F1 over the four labels and
-  F_avg, the mean F1 of ``pro`` and ``anti``).
+* ``stance``: the stance model on text it has not seen (:mod:`stance.evaluation.held_out`), in one run:
+  (a) whole articles (``stance/articles.jsonl``), 3 x 5-fold CV with each held-out article's passages kept out
+  of training: accuracy and macro-F1 of the shipped article model, of the rule of stance < 0.3 on the same
+  passage probabilities, and of the plain baseline (syllable 1–2-gram TF-IDF + balanced LR, C=3) on the whole
+  text; (b) passages, leave-one-source-out on ``stance/train.jsonl``: F_avg (mean F1 of ``pro`` and ``anti``)
+  and macro-F1 of the shipped passage configuration and of the plain baseline trained on ``train.jsonl`` only.
 
 Every figure printed is computed in the run; nothing is read from a file of results.
 """
@@ -32,14 +34,13 @@ from sklearn.pipeline import make_pipeline
 from sklearn.svm import LinearSVC
 
 from stance.display import format_metric
-from stance.estimators.pipeline import fit_with_groups, with_cleaner
-from stance.estimators.stance_classifier import StanceClassifier
+from stance.estimators.pipeline import fit_with_groups
+from stance.evaluation.held_out import article_cv, passage_loso, read_stance_data
 from stance.evaluation.metrics import metrics
-from stance.evaluation.protocols import cross_validate
 from stance.evaluation.stats import paired_bootstrap
 from stance.files import atomic_write, to_jsonable
 from stance.text.segment import TOKEN_PATTERN
-from stance.training.configs import DEFAULT_TASKS, stance_model, topic_model
+from stance.training.configs import DEFAULT_TASKS, topic_model
 from stance.training.eras import era_sample_weight, read_eras
 from stance.training.data import read_labelled
 
@@ -49,33 +50,6 @@ DATA = Path("../shared/data")
 def topic_baseline():
     """Plain baseline of the topic task: syllable 1–2-gram TF-IDF + LinearSVC, default parameters."""
     return make_pipeline(TfidfVectorizer(ngram_range=(1, 2), token_pattern=TOKEN_PATTERN), LinearSVC())
-
-
-def stance_baseline():
-    """Plain baseline of the stance task: scikit-learn's default TF-IDF + LinearSVC."""
-    return make_pipeline(TfidfVectorizer(), LinearSVC())
-
-
-def stance_ladder() -> list[tuple[str, Any]]:
-    """Configurations adding one idea at a time, ending with the shipped one."""
-    tfidf = dict(ngram_range=(1, 3), token_pattern=TOKEN_PATTERN, sublinear_tf=True, min_df=2)
-    return [
-        ("plain TF-IDF + LinearSVC (baseline)", stance_baseline()),
-        ("+ syllable 1-3-grams, sublinear tf, one-letter syllables kept",
-         make_pipeline(TfidfVectorizer(**tfidf), LinearSVC(C=0.3))),
-        ("+ class-balanced weights", make_pipeline(TfidfVectorizer(**tfidf), LinearSVC(C=0.3, class_weight="balanced"))),
-        ("+ cleaning, Platt calibration", with_cleaner(StanceClassifier(two_step=False, tune_decision=False))),
-        ("+ decision weights tuned by inner CV", with_cleaner(StanceClassifier(two_step=False))),
-        ("+ relevance step before the stance step (shipped)", stance_model()),
-    ]
-
-
-def stance_variants() -> list[tuple[str, Any]]:
-    """Ideas tried on top of the shipped configuration and left out (``--variants``)."""
-    return [
-        ("shipped + stance cue and negation features", with_cleaner(StanceClassifier(cues=True))),
-        ("shipped + syllable 1-2-grams instead of 1-3", with_cleaner(StanceClassifier(ngram_range=(1, 2)))),
-    ]
 
 
 def run_topic(data_dir: Path, limit: int | None) -> dict[str, Any]:
@@ -185,41 +159,37 @@ def run_eras(data_dir: Path, limit: int | None) -> dict[str, Any]:
             for model_name, trained, scored, m in rows}
 
 
-def run_stance(data_dir: Path, quick: bool, variants: bool = False) -> dict[str, Any]:
-    data = read_labelled(data_dir / "stance/train.jsonl", allow_duplicates=True)
-    texts, labels = list(data.texts), list(data.labels)
-    groups = list(data.meta_field("doc_id"))
-    ladder = stance_ladder()
-    if quick:
-        ladder = [ladder[0], ladder[-1]]
-    if variants:
-        ladder = ladder + stance_variants()
-    print(f"Stance: 5-fold CV grouped by doc_id on stance/train.jsonl ({len(labels)} passages, {len(set(groups))} articles)")
-    print(f"{'configuration':62s} {'macro-F1 [95% CI]':26s} {'F_avg [95% CI]':26s} {'F1 pro':>7s} {'F1 anti':>7s} {'time':>6s}")
-    out: dict[str, Any] = {}
-    preds: dict[str, list] = {}
-    for name, model in ladder:
-        t0 = time.perf_counter()
-        cv = cross_validate(model, texts, labels, groups=groups, n_splits=5, stance=True, n_bootstrap=500)
-        seconds = time.perf_counter() - t0
-        m = cv["metrics"]
-        preds[name] = cv["predictions"]["y_pred"]
-        pc = m["per_class"]
-        print(
-            f"{name:62s} {format_metric(m, 'macro_f1'):26s} {format_metric(m, 'f_avg'):26s} "
-            f"{pc['pro']['f1']:7.4f} {pc['anti']['f1']:7.4f} {seconds:5.0f}s",
-            flush=True,
-        )
-        out[name] = {"macro_f1": m["macro_f1"], "f_avg": m["f_avg"], "ci": m["ci"], "per_class": pc, "seconds": seconds}
-    first, last = ladder[0][0], next(name for name, _ in ladder if "(shipped)" in name)
-    for metric in ("f_avg", "macro_f1"):
-        r = paired_bootstrap(labels, preds[last], preds[first], metric=metric, groups=groups, n_bootstrap=1000)
-        print(
-            f"shipped - baseline, {metric}: {r['difference']:+.4f}, 95% CI [{r['ci'][0]:+.4f}, {r['ci'][1]:+.4f}], "
-            f"paired bootstrap over articles p = {r['p_value']:.4f}"
-        )
-        out[f"paired_{metric}"] = r
-    return out
+def run_stance(data_dir: Path, quick: bool) -> dict[str, Any]:
+    data = read_stance_data(data_dir)
+    n_repeats = 1 if quick else 3
+    t0 = time.perf_counter()
+    arts = article_cv(data, n_repeats=n_repeats, n_splits=5)
+    print(f"(a) Articles: {n_repeats} x 5-fold CV on stance/articles.jsonl ({arts['n_articles']} articles); every "
+          "model trained without the held-out articles' passages")
+    print(f"{'method':48s} {'accuracy':>9s} {'macro-F1':>9s} {'F_avg':>7s}   Δ accuracy [95% CI]     Δ macro-F1 [95% CI]")
+    for name, m in arts["methods"].items():
+        d = arts["differences"].get(name)
+        delta = "" if d is None else "   ".join(
+            f"{d[k]['difference']:+.3f} [{d[k]['ci'][0]:+.3f}, {d[k]['ci'][1]:+.3f}]" for k in ("accuracy", "macro_f1"))
+        print(f"{name:48s} {m['accuracy']:9.3f} {m['macro_f1']:9.3f} {m['f_avg']:7.3f}   {delta}")
+    print(f"(Δ: against the plain baseline; {time.perf_counter() - t0:.0f} s)")
+    print()
+    t0 = time.perf_counter()
+    loso = passage_loso(data)
+    sources = list(loso["sources"])
+    print("(b) Passages: leave-one-source-out on stance/train.jsonl (train on two sources, test on the third); "
+          "F_avg / macro-F1")
+    print(f"{'configuration':48s} " + " ".join(f"{s:>15s}" for s in sources) + f" {'mean':>15s}")
+    for name in loso["methods"]:
+        cells = [f"{loso['sources'][s][name]['f_avg']:.3f} / {loso['sources'][s][name]['macro_f1']:.3f}" for s in sources]
+        mean = loso["mean"][name]
+        print(f"{name:48s} " + " ".join(f"{c:>15s}" for c in cells) + f" {mean['f_avg']:.3f} / {mean['macro_f1']:.3f}")
+    for k, d in loso["difference"].items():
+        print(f"shipped - baseline, mean {k}: {d['difference']:+.3f}, 95% CI [{d['ci'][0]:+.3f}, {d['ci'][1]:+.3f}] "
+              f"(articles resampled within each source), higher in {d['sources_up']} of {len(sources)} sources")
+    sizes = ", ".join(f"{s} {loso['sources'][s][loso['methods'][0]]['n']}" for s in sources)
+    print(f"(passages per held-out source: {sizes}; {time.perf_counter() - t0:.0f} s)")
+    return {"articles": arts, "passages": loso}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -227,8 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("tasks", nargs="*", choices=("topic", "eras", "stance"), default=["topic", "stance"],
                         help="eras: the topic model's era cross-validation (4 fits of the topic model)")
     parser.add_argument("--data-dir", type=Path, default=DATA)
-    parser.add_argument("--quick", action="store_true", help="stance: only the baseline and the shipped configuration")
-    parser.add_argument("--variants", action="store_true", help="stance: also the ideas tried and left out")
+    parser.add_argument("--quick", action="store_true", help="stance: one repetition of the article CV instead of three")
     parser.add_argument("--limit", type=int, default=None,
                         help="topic, eras: first N train and test articles (of each era; smoke runs)")
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
@@ -236,7 +205,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: dict[str, Any] = {}
     for task in args.tasks or ["topic", "stance"]:
         if task == "stance":
-            results[task] = run_stance(args.data_dir, args.quick, args.variants)
+            results[task] = run_stance(args.data_dir, args.quick)
         else:
             results[task] = (run_topic if task == "topic" else run_eras)(args.data_dir, args.limit)
         print()

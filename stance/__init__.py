@@ -35,6 +35,8 @@ _PUBLIC = {
     "TOPIC_DISPLAY_NAMES": ".labels",
     "TextClassifier": ".estimators.text_classifier",
     "StanceClassifier": ".estimators.stance_classifier",
+    "PassageClassifier": ".estimators.passage_classifier",
+    "ArticleStanceClassifier": ".estimators.article",
     "Cleaner": ".text.clean",
 }
 

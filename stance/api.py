@@ -3,8 +3,11 @@
 Both use the models shipped in the package (:func:`pretrained_model`, loaded once, lazily, thread-safe)
 unless the caller passes its own as ``topic_model=`` / ``stance_model=`` (for instance models loaded with
 :func:`stance.load`). A document goes through the flow of ``docs/CONTRIBUTING.md``: clean -> passages ->
-topic of the whole article, stance of each passage -> the article's stance aggregated from its passages,
-with the passages that carry the decision as evidence.
+topic of the whole article, stance of each passage -> the article's stance decided from its passages by the
+stance model's article model (:class:`~stance.estimators.article.ArticleStanceClassifier`; a model that only
+scores passages falls back on the rule :func:`~stance.estimators.aggregate.aggregate_stance`), with the
+passages that carry the article's label as evidence. Every label shown, of a passage or of an article, is the
+argmax of the probabilities shown beside it.
 
 Cleaning. A model is normally ``Pipeline([("clean", Cleaner(...)), ("classify", estimator)])``. The cleaner
 is run here, by :func:`classify_batch`, once per article: the stance model's cleaner gives the text the
@@ -35,7 +38,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .estimators.aggregate import aggregate_stance
+from .estimators.aggregate import aggregate_stance, captions_in, evidence_indices
 from .estimators.pipeline import final_estimator, split_cleaner
 from .labels import display_order, topic_display_name
 from ._native.cleaning import fast_steps, run_steps
@@ -57,7 +60,7 @@ class Passage:
     text : str
         The cleaned passage.
     stance : str
-        Most probable stance label (after the model's decision weights).
+        Most probable stance label: the argmax of ``stance_scores``.
     stance_scores : Mapping[str, float]
         Probability of each stance label; sums to 1.
     """
@@ -81,14 +84,16 @@ class Result:
     topic_scores : Mapping[str, float]
         Probability of each topic; sums to 1.
     stance : str
-        The article's stance toward US military presence abroad.
+        The article's stance toward US military presence abroad: the argmax of ``stance_scores``.
     stance_scores : Mapping[str, float]
         Probability of each stance label for the article (in :data:`stance.labels.STANCE_LABELS` order);
         sums to 1.
     passages : tuple of Passage
         Every passage, in reading order, with its stance.
     evidence : tuple of Passage
-        The passages that carry the article's stance, strongest first.
+        The passages that carry the article's stance, strongest first: each labelled as the article, never a
+        photo caption or credit line (:func:`stance.estimators.aggregate.evidence_indices`). Empty for
+        ``unrelated`` (no passage is about the target), and when no passage on its own carries the label.
     """
 
     topic: str
@@ -291,11 +296,12 @@ class _Probabilities:
 
     per_doc: list[list[str]]
     topic_p: np.ndarray
-    stance_p: np.ndarray
+    passage_p: list[np.ndarray]
+    article_p: np.ndarray
     topic_classes: tuple[list[str], list[int]]
     stance_classes: tuple[list[str], list[int]]
-    weights: np.ndarray
     topic_weights: np.ndarray
+    captions: list[frozenset[str]]
 
 
 def _probabilities(raw: list[str], topic_model: Any, stance_model: Any) -> _Probabilities:
@@ -307,33 +313,34 @@ def _probabilities(raw: list[str], topic_model: Any, stance_model: Any) -> _Prob
     topic_cleaner = topic_cleaner or _DEFAULT_CLEANER
     stance_texts = _cleaned(stance_cleaner, raw)
     topic_texts = stance_texts if _same(topic_cleaner, stance_cleaner) else _cleaned(topic_cleaner, raw)
+    stance_classes = _ordered([str(c) for c in stance_rest.classes_])
+    if "unrelated" not in stance_classes[0]:
+        raise ValueError(f"stance_model: its labels {stance_classes[0]} must include 'unrelated' (an article is "
+                         "about the target as much as its most related passage is)")
     flat, ptr, starts, ends = article_passages(stance_texts)
     per_doc = [flat[ptr[k] : ptr[k + 1]] for k in range(len(stance_texts))]
     # Each article is tokenised once for every TF-IDF of both models (stance._native.features).
     others = [] if topic_texts is stance_texts else [topic_texts]
     with shared_tokens((topic_rest, stance_rest), stance_texts, flat, ptr, starts, ends, others):
         topic_p = np.asarray(topic_rest.predict_proba(topic_texts))
-        stance_p = np.asarray(stance_rest.predict_proba(flat))
-    stance_classes = _ordered([str(c) for c in stance_rest.classes_])
-    if "unrelated" not in stance_classes[0]:
-        raise ValueError(f"stance_model: its labels {stance_classes[0]} must include 'unrelated' (an article is "
-                         "about the target as much as its most related passage is)")
-    weights = np.asarray(getattr(final_estimator(stance_rest), "decision_weights_", np.ones(len(stance_classes[0]))))
+        if hasattr(stance_rest, "predict_articles"):
+            passage_p, article_p = stance_rest.predict_articles(per_doc, stance_texts)
+        else:  # a passage model without an article step: the rule decides articles
+            stance_p = np.asarray(stance_rest.predict_proba(flat))
+            passage_p = [stance_p[ptr[k] : ptr[k + 1]] for k in range(len(per_doc))]
+            article_p = np.vstack([[aggregate_stance(P, stance_classes[0]).scores[c] for c in stance_classes[0]]
+                                   for P in passage_p])
     topic_classes = _ordered([str(c) for c in topic_rest.classes_])
     # The topic is the label the topic model's predict gives: argmax(P * decision_weights_) for a model tuned
     # for macro-F1 (what `stance train DATA` fits), argmax(P) for the default topic model (no weights).
     topic_weights = np.asarray(getattr(final_estimator(topic_rest), "decision_weights_", np.ones(len(topic_classes[0]))))
-    return _Probabilities(per_doc, topic_p, stance_p, topic_classes, stance_classes, weights, topic_weights)
+    return _Probabilities(per_doc, topic_p, list(passage_p), np.asarray(article_p), topic_classes, stance_classes,
+                          topic_weights, [captions_in(r) for r in raw])
 
 
 def _results(p: _Probabilities) -> list[Result]:
-    results = []
-    start = 0
-    for k, doc in enumerate(p.per_doc):
-        P = p.stance_p[start : start + len(doc)]
-        start += len(doc)
-        results.append(_result(p.topic_p[k], p.topic_classes, doc, P, p.stance_classes, p.weights, p.topic_weights))
-    return results
+    return [_result(p.topic_p[k], p.topic_classes, doc, p.passage_p[k], p.article_p[k], p.stance_classes,
+                    p.topic_weights, p.captions[k]) for k, doc in enumerate(p.per_doc)]
 
 
 def _same(a: Cleaner, b: Cleaner) -> bool:
@@ -374,27 +381,26 @@ def _result(
     topic_classes: tuple[list[str], list[int]],
     doc: Sequence[str],
     P: np.ndarray,
+    article_row: np.ndarray,
     stance_classes: tuple[list[str], list[int]],
-    weights: np.ndarray,
     topic_weights: np.ndarray,
+    captions: frozenset[str],
 ) -> Result:
-    labels = np.argmax(P * weights, axis=1)
+    # One decision rule: every stance label is the argmax of the probabilities shown beside it.
     names = stance_classes[0]
+    labels = np.argmax(P, axis=1)
     passages = tuple(
         Passage(index=i, text=t, stance=names[int(labels[i])], stance_scores=_scores(P[i], stance_classes))
         for i, t in enumerate(doc)
     )
-    # The article's label is the argmax of its aggregated, calibrated scores. The decision weights were
-    # tuned for passages; applied again to an average of passages they would push articles away from
-    # neutral, against the guideline's "when unsure between a stance and neutral, choose neutral".
-    article = aggregate_stance(P, names)
+    label = names[int(np.argmax(article_row))]
     topic = topic_classes[0][int(np.argmax(topic_row * topic_weights))]
     return Result(
         topic=topic,
         topic_name=topic_display_name(topic),
         topic_scores=_scores(topic_row, topic_classes),
-        stance=article.label,
-        stance_scores={names[k]: article.scores[names[k]] for k in stance_classes[1]},
+        stance=label,
+        stance_scores=_scores(article_row, stance_classes),
         passages=passages,
-        evidence=tuple(passages[i] for i in article.evidence_indices),
+        evidence=tuple(passages[i] for i in evidence_indices(P, doc, label, names, captions=captions)),
     )

@@ -23,6 +23,7 @@ import os
 from typing import Any, Mapping, Sequence
 
 __all__ = ["MISSING", "SNIPPET", "display_path", "format_metric", "format_number", "format_with_ci", "lossless",
+           "no_evidence_reason",
            "result_text", "scores_line", "shorten"]
 
 MISSING = "–"
@@ -126,6 +127,19 @@ def shorten(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+def no_evidence_reason(stance: str) -> str:
+    """Why an article has no evidence passage: for ``unrelated``, that no passage is about the target.
+
+    Examples
+    --------
+    >>> no_evidence_reason("unrelated")
+    'no passage is about the target (US military presence abroad)'
+    """
+    if stance == "unrelated":
+        return "no passage is about the target (US military presence abroad)"
+    return f"no passage on its own is {stance}; the article's label comes from its passages taken together"
+
+
 def result_text(name: str, result: Any, *, show_passages: bool = False) -> str:
     """An article's classification for reading (``stance classify``'s text output): topic with the runner-up,
     stance with its scores, passage counts, evidence and, with ``show_passages``, every passage.
@@ -162,6 +176,8 @@ def result_text(name: str, result: Any, *, show_passages: bool = False) -> str:
         lines.append("  evidence")
         for p in result.evidence:
             lines.append(f"    [{p.index}] {p.stance} {p.stance_scores[p.stance]:.2f}  {shorten(p.text, SNIPPET)}")
+    else:
+        lines.append(f"  evidence none: {no_evidence_reason(result.stance)}")
     if show_passages:
         lines.append("  all passages")
         for p in result.passages:

@@ -1,7 +1,9 @@
 """Why a model decided what it did: the weights it learned and what they do to one text.
 
-Both models are linear SVMs over features (TF-IDF n-grams, and for stance the ``cues__...`` counts of
-:class:`stance.features.cues.StanceCues`), so a text's score for a label is a sum over the features present
+Both models are linear over features (TF-IDF n-grams; the topic model a linear SVM, the stance model's passage
+step a logistic regression, :class:`stance.estimators.passage_classifier.PassageClassifier`; a model of your own
+may add the ``cues__...`` counts of :class:`stance.features.cues.StanceCues`), so a text's score for a label is a
+sum over the features present
 in it of *feature value x weight*, plus an intercept. :func:`top_features` lists the largest weights of
 each label (what a model has learned); :func:`feature_contributions` lists the largest terms of that
 sum for one text; :func:`explain` puts them together for one article: its :class:`stance.api.Result`,
@@ -90,18 +92,28 @@ def _svm_intercepts(svm: Any) -> dict[str, float]:
     return {c: float(b[k]) for k, c in enumerate(classes)}
 
 
-def _steps(model: Any) -> list[tuple[str, Any]]:
-    """(key prefix, linear SVM with ``coef_``) of each step of a model (of its final estimator, for a pipeline)."""
+def _linear(model: Any) -> Any:
+    """The linear estimator that scores passages: the final estimator of a pipeline, the passage model of an
+    :class:`~stance.estimators.article.ArticleStanceClassifier`."""
     model = final_estimator(model)
+    return getattr(model, "passage_", model)
+
+
+def _steps(model: Any) -> list[tuple[str, Any]]:
+    """(key prefix, linear model with ``coef_``) of each step of a model (of its final estimator, for a pipeline)."""
+    model = _linear(model)
     if not hasattr(model, "features_"):
         raise TypeError(
-            f"expected a fitted TextClassifier or StanceClassifier (with features_), got {type(model).__name__}"
+            f"expected a fitted TextClassifier, PassageClassifier or StanceClassifier (with features_), got "
+            f"{type(model).__name__}"
         )
     if hasattr(model, "stance_"):  # StanceClassifier
         steps = [] if getattr(model, "relevance_", None) is None else [("relevance:", model.relevance_)]
         return steps + [("stance:", model.stance_)]
     if hasattr(model, "calibrated_"):
         return [("", model.calibrated_)]
+    if hasattr(model, "logistic_"):  # PassageClassifier
+        return [("", model.logistic_)]
     raise TypeError(f"{type(model).__name__} has no calibrated SVM (calibrated_ or stance_)")
 
 
@@ -116,14 +128,15 @@ def weight_rows(model: Any) -> dict[str, np.ndarray]:
     Returns
     -------
     dict of str to ndarray
-        Keys as in the module docstring (a TextClassifier's labels; ``"relevance:..."`` and
-        ``"stance:..."`` for a StanceClassifier), each a vector of length ``n_features``.
+        Keys as in the module docstring (the labels of a TextClassifier or PassageClassifier, and of the
+        shipped stance model's passage model; ``"relevance:..."`` and ``"stance:..."`` for a StanceClassifier),
+        each a vector of length ``n_features``.
 
     Examples
     --------
     >>> from stance.api import pretrained_model
     >>> list(weight_rows(pretrained_model("stance")))
-    ['relevance:related', 'relevance:unrelated', 'stance:anti', 'stance:neutral', 'stance:pro']
+    ['anti', 'neutral', 'pro', 'unrelated']
     """
     rows: dict[str, np.ndarray] = {}
     for prefix, svm in _steps(model):
@@ -141,7 +154,7 @@ def _intercepts(model: Any) -> dict[str, float]:
 
 
 def _feature_names(model: Any) -> list[str]:
-    return [_readable(str(n)) for n in final_estimator(model).features_.get_feature_names_out()]
+    return [_readable(str(n)) for n in _linear(model).features_.get_feature_names_out()]
 
 
 def top_features(model: Any, *, n: int = 20) -> dict[str, list[tuple[str, float]]]:
@@ -165,7 +178,7 @@ def top_features(model: Any, *, n: int = 20) -> dict[str, list[tuple[str, float]
     >>> from stance.api import pretrained_model
     >>> tops = top_features(pretrained_model("stance"), n=5)
     >>> sorted(tops)
-    ['relevance:related', 'relevance:unrelated', 'stance:anti', 'stance:neutral', 'stance:pro']
+    ['anti', 'neutral', 'pro', 'unrelated']
     >>> all(w > 0 for pairs in tops.values() for _, w in pairs)
     True
     """
@@ -226,7 +239,7 @@ def feature_contributions(
         raise ValueError(f"{key!r} is not a weight row of this model; expected one of {sorted(rows)}")
     cleaner, _ = split_cleaner(model)
     cleaned = (cleaner or Cleaner()).transform([text])[0] or text
-    features = final_estimator(model).features_
+    features = _linear(model).features_
     x = features.transform([cleaned]).tocsr()
     cols = x.indices
     contrib = np.asarray(x.data, dtype=np.float64) * rows[key][cols]
@@ -325,8 +338,10 @@ def explain(text: str, *, topic_model: Any = None, stance_model: Any = None, n: 
         A news article or scraped page, as for :func:`stance.classify`.
     topic_model, stance_model : estimator, optional
         Models to use instead of the shipped ones (linear: a pipeline ending in a
-        :class:`~stance.estimators.text_classifier.TextClassifier` or
-        :class:`~stance.estimators.stance_classifier.StanceClassifier`).
+        :class:`~stance.estimators.text_classifier.TextClassifier`,
+        :class:`~stance.estimators.passage_classifier.PassageClassifier`,
+        :class:`~stance.estimators.stance_classifier.StanceClassifier` or an
+        :class:`~stance.estimators.article.ArticleStanceClassifier`, explained by its passage model).
     n : int, default=10
         Features listed for the top passage (per step) and for the topic.
 
@@ -344,7 +359,7 @@ def explain(text: str, *, topic_model: Any = None, stance_model: Any = None, n: 
     >>> e = explain("Hàng nghìn người biểu tình đòi quân Mỹ rút khỏi Iraq.\\n"
     ...             "Họ gọi sự hiện diện của binh sĩ Mỹ là chiếm đóng.", n=5)
     >>> e.result.stance, list(e.passage_features)
-    ('anti', ['relevance:related', 'stance:anti'])
+    ('anti', ['anti'])
     >>> e.to_text().splitlines()[1].startswith("stance: anti ")
     True
     """

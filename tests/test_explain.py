@@ -59,10 +59,11 @@ def test_top_features_are_the_largest_weights_set_by_hand(model):
     assert top_features(rigged, n=10)["world"] == [("iraq", 3.0), ("mỹ", 2.0), ("quân", 0.5)]  # positive only
 
 
-def test_weight_rows_of_the_shipped_stance_model_are_keyed_by_step():
-    rows = weight_rows(pretrained_model("stance"))
-    assert list(rows) == ["relevance:related", "relevance:unrelated", "stance:anti", "stance:neutral", "stance:pro"]
-    np.testing.assert_array_equal(rows["relevance:related"], -rows["relevance:unrelated"])
+def test_weight_rows_of_the_shipped_stance_model_are_its_passage_models_by_label():
+    model = pretrained_model("stance")
+    rows = weight_rows(model)
+    assert list(rows) == ["anti", "neutral", "pro", "unrelated"]
+    np.testing.assert_array_equal(rows["anti"], model[-1].passage_.coef_[0])
     tops = top_features(pretrained_model("stance"), n=4)
     assert all(len(pairs) == 4 for pairs in tops.values())
 
@@ -73,7 +74,7 @@ def test_refuses_a_model_without_weights_and_bad_arguments(model):
     with pytest.raises(ValueError, match="n must be"):
         top_features(model, n=-1)
     with pytest.raises(ValueError, match="not a weight row"):
-        feature_contributions(pretrained_model("stance"), "Quân Mỹ", "anti")
+        feature_contributions(pretrained_model("stance"), "Quân Mỹ", "stance:anti")
 
 
 # ---------------------------------------------------------------------------------------------- contributions
@@ -105,21 +106,21 @@ def test_explain_an_anti_text():
     e = explain(ANTI_TEXT, n=6)
     r = e.result
     assert r.stance == "anti" and r.evidence and e.passage_index == r.evidence[0].index
-    assert list(e.passage_features) == ["relevance:related", "stance:anti"]
+    assert list(e.passage_features) == ["anti"]
     grams = _ngrams(r.passages[e.passage_index].text)
     for key, pairs in e.passage_features.items():
         assert 0 < len(pairs) <= 6
         assert all(name in grams for name, _ in pairs), "features of the passage are n-grams of it"
         assert [abs(c) for _, c in pairs] == sorted((abs(c) for _, c in pairs), reverse=True)
     # words a reader would point at: the occupation word and the protest push toward anti
-    anti = dict(e.passage_features["stance:anti"])
+    anti = dict(e.passage_features["anti"])
     assert anti.get("chiếm đóng", 0) > 0 or anti.get("biểu tình", 0) > 0
 
 
 def test_explain_an_unrelated_sports_text():
     e = explain(SPORT_TEXT, n=4)
     assert e.result.stance == "unrelated" and e.result.topic == "The thao"
-    assert list(e.passage_features) == ["relevance:unrelated"]
+    assert list(e.passage_features) == ["unrelated"]
     assert "\nstance: unrelated " in e.to_text()
     positive = [name for name, c in e.topic_features if c > 0]
     assert positive and all(name in _ngrams(SPORT_TEXT) for name, _ in e.topic_features)

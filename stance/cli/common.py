@@ -61,13 +61,18 @@ def load_model(path: Path, *, option: str, role: str, trusted: bool, explainable
         other = "topic" if role == "stance" else "stance"
         raise ArtefactError(f"{option} {path}: its labels {labels} are not {need}; is it a {other} model?")
     if explainable:
+        from ..estimators.article import ArticleStanceClassifier
+        from ..estimators.passage_classifier import PassageClassifier
         from ..estimators.pipeline import final_estimator
         from ..estimators.stance_classifier import StanceClassifier
         from ..estimators.text_classifier import TextClassifier
 
-        if not isinstance(final_estimator(model), (TextClassifier, StanceClassifier)):
-            raise ArtefactError(f"{option} {path}: holds a {type(final_estimator(model)).__name__}; explaining "
-                                "needs the weights of a TextClassifier or StanceClassifier")
+        linear = (TextClassifier, StanceClassifier, PassageClassifier)
+        final = final_estimator(model)
+        if not isinstance(getattr(final, "passage_", final) if isinstance(final, ArticleStanceClassifier) else final,
+                          linear):
+            raise ArtefactError(f"{option} {path}: holds a {type(final).__name__}; explaining needs the weights of "
+                                "a TextClassifier, PassageClassifier or StanceClassifier")
     return model
 
 

@@ -39,12 +39,16 @@ CLASSES: frozenset[str] = frozenset(
         "stance.estimators.calibration.CalibratedLinearSVC",
         "stance.estimators.text_classifier.TextClassifier",
         "stance.estimators.stance_classifier.StanceClassifier",
+        "stance.estimators.passage_classifier.PassageClassifier",
+        "stance.estimators.article.ArticleStanceClassifier",
         # the scikit-learn classes they hold
         "sklearn.pipeline.Pipeline",
         "sklearn.pipeline.FeatureUnion",
         "sklearn.feature_extraction.text.TfidfVectorizer",
         "sklearn.feature_extraction.text.TfidfTransformer",
         "sklearn.isotonic.IsotonicRegression",  # CalibratedLinearSVC(calibration="isotonic")
+        "sklearn.linear_model._logistic.LogisticRegression",  # PassageClassifier, ArticleStanceClassifier
+        "sklearn.preprocessing._data.StandardScaler",  # ArticleStanceClassifier
     }
 )
 """Classes rebuilt from their saved attributes."""

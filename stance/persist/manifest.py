@@ -75,7 +75,7 @@ def _describe(model: Any) -> dict[str, Any]:
     final = steps[-1][1] if isinstance(steps, list) and steps else model
     out: dict[str, Any] = {
         "estimator": _class_path(model),
-        "params": to_jsonable(final.get_params(deep=False)) if hasattr(final, "get_params") else {},
+        "params": to_jsonable(final.get_params(deep=True)) if hasattr(final, "get_params") else {},
     }
     if final is not model:
         out["steps"] = [[name, _class_path(step)] for name, step in steps]

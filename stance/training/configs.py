@@ -2,12 +2,15 @@
 
 Each task names its data files (relative to the data folder) with the era of each (``"old"`` or
 ``"recent"``), the labels of a file to leave out (``exclude``) and, for a task with recent files, the share
-of the training weight the recent texts carry (``recent_share``, :func:`stance.training.eras.era_sample_weight`).
+of the training weight the recent texts carry (``recent_share``, :func:`stance.training.eras.era_sample_weight`),
+and for the stance task the whole articles its article model learns from (``articles``).
 
 Examples
 --------
 >>> sorted(DEFAULT_TASKS), DEFAULT_TASKS["stance"]["groups"], DEFAULT_TASKS["topic"]["recent_share"]
 (['stance', 'topic'], 'doc_id', 0.4)
+>>> DEFAULT_TASKS["stance"]["exclude"], DEFAULT_TASKS["stance"]["articles"]
+({'stance/train_more.jsonl': ['unrelated']}, 'stance/articles.jsonl')
 """
 
 from __future__ import annotations
@@ -19,11 +22,13 @@ from typing import Any, Mapping
 from sklearn.pipeline import Pipeline
 
 from ..estimators.pipeline import with_cleaner
-from ..estimators.stance_classifier import StanceClassifier
+from ..estimators.article import ArticleStanceClassifier
+from ..estimators.passage_classifier import PassageClassifier
 from ..estimators.text_classifier import TextClassifier
 from ..labels import STANCE_LABELS, TOPIC_LABELS
 
-__all__ = ["DATA_ENV", "DEFAULT_DATA_DIR", "DEFAULT_TASKS", "data_dir", "own_data_model", "stance_model", "topic_model"]
+__all__ = ["DATA_ENV", "DEFAULT_DATA_DIR", "DEFAULT_TASKS", "data_dir", "own_data_model", "passage_baseline", "stance_model",
+           "topic_model"]
 
 DEFAULT_DATA_DIR = Path("../shared/data")
 """Where the training data of the default models lives, relative to the project root."""
@@ -66,9 +71,29 @@ def topic_model() -> Pipeline:
 
 
 def stance_model() -> Pipeline:
-    """The configuration of the default stance model (unfitted): a :class:`~stance.text.clean.Cleaner`, then a
-    :class:`~stance.estimators.stance_classifier.StanceClassifier` (see ``docs/models.md`` for why)."""
-    return with_cleaner(StanceClassifier())
+    """The configuration of the default stance model (unfitted): a :class:`~stance.text.clean.Cleaner`, then an
+    :class:`~stance.estimators.article.ArticleStanceClassifier` holding a
+    :class:`~stance.estimators.passage_classifier.PassageClassifier` (syllable 1–2-gram TF-IDF, class-balanced
+    logistic regression, C=3) and an article model (C=0.3) learned from labelled articles; see ``docs/models.md``.
+
+    Examples
+    --------
+    >>> stance_model()[-1].passage_model.get_params()["C"], stance_model()[-1].C
+    (3.0, 0.3)
+    """
+    return with_cleaner(ArticleStanceClassifier(passage_model=passage_baseline(), C=0.3))
+
+
+def passage_baseline() -> PassageClassifier:
+    """The plain passage baseline, which is also the shipped passage model's configuration: syllable 1–2-gram
+    TF-IDF (sublinear, ``min_df=2``) + ``LogisticRegression(class_weight="balanced", C=3)``, label = argmax.
+
+    Examples
+    --------
+    >>> passage_baseline().get_params()["class_weight"]
+    'balanced'
+    """
+    return PassageClassifier(ngram_range=(1, 2), min_df=2, sublinear_tf=True, C=3.0, class_weight="balanced")
 
 
 def own_data_model(
@@ -109,12 +134,17 @@ DEFAULT_TASKS: Mapping[str, Mapping[str, Any]] = {
         "recent articles weighted to carry 40% of the training weight",
     },
     "stance": {
-        "data": {"stance/train.jsonl": "old"},
+        "data": {"stance/train.jsonl": "old", "stance/train_more.jsonl": "old"},
+        # more labelled passages, less those with these labels (train_more's `unrelated` passages sit at the
+        # stance boundary and push pro / anti toward unrelated across sources: docs/models.md)
+        "exclude": {"stance/train_more.jsonl": ["unrelated"]},
+        "articles": "stance/articles.jsonl",  # whole articles labelled for article stance: the article model
         "labels": STANCE_LABELS,
         "make": stance_model,
         "groups": "doc_id",
         "cv_folds": 5,
         "description": "Vietnamese news passages on foreign military presence, annotated for stance toward "
-        "US military presence abroad (GUIDELINE.md); 5-fold CV grouped by doc_id",
+        "US military presence abroad (GUIDELINE.md): train.jsonl and the pro / anti / neutral passages of "
+        "train_more.jsonl; whole articles of articles.jsonl for the article model; 5-fold CV grouped by doc_id",
     },
 }

@@ -58,6 +58,7 @@ def _fit_and_save(
     progress: bool | None = None,
     sample_weight: Any = None,
     extra: Mapping[str, Any] | None = None,
+    fit_params: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     texts, labels = list(data.texts), list(data.labels)
     groups = data.groups(groups_field) if groups_field else None
@@ -69,7 +70,14 @@ def _fit_and_save(
     cv_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     with progress_bar(1, desc=f"fit on all {len(texts):,} examples", unit="fit", enabled=progress) as bar:
-        fit_with_groups(model, texts, labels, groups, sample_weight)
+        if fit_params:  # to the final step of the pipeline, with the groups (the article model's articles)
+            step = model.steps[-1][0]
+            params = {f"{step}__groups": groups, **{f"{step}__{k}": v for k, v in fit_params.items()}}
+            if sample_weight is not None:
+                params[f"{step}__sample_weight"] = sample_weight
+            model.fit(texts, labels, **params)
+        else:
+            fit_with_groups(model, texts, labels, groups, sample_weight)
         bar.update()
     fit_seconds = time.perf_counter() - t0
     m = cv["metrics"]
@@ -126,7 +134,7 @@ def train_default(
     spec = DEFAULT_TASKS[task]
     folder = resolve_data_dir(data_dir)
     out_path = Path(out) if out is not None else PRETRAINED / f"{task}{SUFFIX}"
-    check_outputs(out_path, inputs=[folder / rel for rel in spec["data"]])
+    check_outputs(out_path, inputs=[folder / rel for rel in [*spec["data"], *([spec["articles"]] if spec.get("articles") else [])]])
     eras = read_eras(folder, spec["data"], exclude=spec.get("exclude"))
     unknown = sorted(set(eras.data.labels) - set(spec["labels"]))
     if unknown:
@@ -143,19 +151,35 @@ def train_default(
             "n_recent": int(eras.is_recent.sum()),
             "weights": {"old": float(weights[~eras.is_recent][0]), "recent": float(weights[eras.is_recent][0])},
         }
+    model = spec["make"]()
+    data_files, fit_params = dict(eras.sha256), None
+    if spec.get("articles"):  # whole articles labelled for article stance: the article model learns from them
+        articles = folder / spec["articles"]
+        fit_params = _article_params(model, read_labelled(articles, allow_duplicates=True))
+        data_files[spec["articles"]] = sha256_of(articles)
     return _fit_and_save(
-        spec["make"](),
+        model,
         eras.data,
         out_path,
         task=task,
         groups_field=spec["groups"],
         cv_folds=spec["cv_folds"],
-        data_files=eras.sha256,
+        data_files=data_files,
         description=spec["description"],
         progress=progress,
         sample_weight=weights,
         extra=extra,
+        fit_params=fit_params,
     )
+
+
+def _article_params(model: Any, articles: LabelledData) -> dict[str, Any]:
+    """The fit parameters of an article model: the articles cleaned by the model's own cleaner (an article that
+    cleaning cuts to nothing is kept normalised, as :func:`stance.classify` reads it), labels and ids."""
+    from ..api import _cleaned
+
+    cleaned = _cleaned(model.steps[0][1], list(articles.texts))
+    return {"articles": cleaned, "article_labels": list(articles.labels), "article_groups": articles.groups("id")}
 
 
 def train(

@@ -40,8 +40,8 @@ def test_a_path_as_the_argument_is_read_as_the_article_never_as_words(tmp_path, 
 def test_top_features_of_the_shipped_and_of_a_trusted_model(tmp_path, capsys):
     assert main(["explain", "--top-features", "--task", "stance", "--n", "3"]) == 0
     out = capsys.readouterr().out
-    assert out.splitlines()[0] == "relevance:related"
-    assert out.count("\n  +") == 5 * 3
+    assert out.splitlines()[0] == "anti"  # the passage model's weights, by label
+    assert out.count("\n  +") == 4 * 3
     assert main(["explain", "--top-features", "--task", "topic", "--n", "2"]) == 0
     assert "The gioi (Thế giới)" in capsys.readouterr().out
     texts = ["quân Mỹ chiếm đóng Iraq", "đội tuyển thắng trận", "binh sĩ Mỹ chiếm đóng", "cầu thủ ghi bàn"] * 3

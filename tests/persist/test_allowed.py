@@ -67,13 +67,25 @@ TEXTS = ["quân Mỹ ở Iraq phản đối", "binh sĩ Mỹ rút về nước",
 LABELS = ["anti", "neutral", "unrelated", "unrelated", "pro", "neutral"] * 6
 CONFIGS = {
     "topic_model()": lambda: topic_model().set_params(classify__min_df=1, classify__n_jobs=1),
-    "stance_model()": lambda: stance_model().set_params(classify__min_df=1, classify__calibration_folds=2),
+    "stance_model()": lambda: stance_model().set_params(classify__passage_model__min_df=1),
+    "StanceClassifier": lambda: with_cleaner(StanceClassifier(min_df=1, calibration_folds=2)),
     "own_data_model()": lambda: own_data_model(min_df=1),
     "cues+words+isotonic": lambda: with_cleaner(TextClassifier(min_df=1, calibration_folds=2, cues=True,
                                                                tokens="words", calibration="isotonic")),
     "StanceClassifier one step": lambda: with_cleaner(StanceClassifier(min_df=1, calibration_folds=2, two_step=False,
                                                                        cues=True)),
 }
+
+
+def test_the_stance_model_fitted_with_articles_loads_with_the_list_alone():
+    model = stance_model().set_params(classify__passage_model__min_df=1, classify__folds=2)
+    articles = ["\n".join(TEXTS[k : k + 2]) for k in range(0, len(TEXTS), 2)]
+    model.fit(TEXTS, LABELS, classify__articles=articles, classify__article_labels=LABELS[: len(articles)])
+    assert model[-1].logistic_ is not None
+    data = sp.dumps(model)
+    assert sp.disallowed(data, "stance") == []
+    again = sp.loads_allowed(data, "stance")
+    assert np.array_equal(again.predict_proba(articles), model.predict_proba(articles))
 
 
 @pytest.mark.parametrize("name", CONFIGS)
