@@ -101,6 +101,11 @@ def test_train_task_reads_stance_data_and_replaces_the_installed_default(shared_
     data.mkdir(parents=True)
     lines = shared_data("stance", "train.jsonl").read_text(encoding="utf-8").splitlines()[:200]
     (data / "train.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    more = shared_data("stance", "train_more.jsonl").read_text(encoding="utf-8").splitlines()[:100]
+    (data / "train_more.jsonl").write_text("\n".join(more) + "\n", encoding="utf-8")
+    articles = shared_data("stance", "articles.jsonl").read_text(encoding="utf-8").splitlines()[:120]
+    (data / "articles.jsonl").write_text("\n".join(articles) + "\n", encoding="utf-8")
+    n = 200 + sum(json.loads(line)["label"] != "unrelated" for line in more)  # train_more less its unrelated
     installed = tmp_path / "site-packages" / "stance" / "pretrained"
     installed.mkdir(parents=True)
     monkeypatch.setattr("stance.persist.PRETRAINED", installed)
@@ -108,7 +113,7 @@ def test_train_task_reads_stance_data_and_replaces_the_installed_default(shared_
     monkeypatch.chdir(installed.parent)
     assert main(["train", "--task", "stance", "--quiet"]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].startswith(f"wrote {installed / 'stance.stance'} (") and "200 examples" in out[0]
+    assert out[0].startswith(f"wrote {installed / 'stance.stance'} (") and f"{n} examples" in out[0]
     assert "default stance model of this installation" in out[2]
     from stance.persist import load
 

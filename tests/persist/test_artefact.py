@@ -129,7 +129,7 @@ def test_shipped_models_are_one_safe_file_each_with_their_card(task, labels):
     if "converted_from" in manifest:  # the fitted objects of the joblib era, kept (until the model is retrained)
         assert manifest["converted_from"]["file"] == f"{task}.joblib"
     else:  # retrained by this version: its own data files, as `stance train --task` writes them
-        assert list(manifest["data"])[0] == DEFAULT_TASKS[task]["data"]
+        assert list(manifest["data"])[0] == list(DEFAULT_TASKS[task]["data"])[0]
     assert audit(path) == []
     card = (persist.PRETRAINED / f"{task}.md").read_text(encoding="utf-8")
     assert card.startswith(f"# Model card: {task}") and card.rstrip().endswith(f"<!-- stance model card of {task}.stance -->")
