@@ -44,7 +44,7 @@ from .labels import display_order, topic_display_name
 from ._native.cleaning import fast_steps, run_steps
 from ._native.features import shared_tokens
 from ._native.passages import article_passages
-from .text.clean import Cleaner, normalise
+from .text.clean import NORMALISING_STEPS, Cleaner, normalise
 
 __all__ = ["PARALLEL_MIN_TEXTS", "Passage", "Result", "classify", "classify_batch", "pretrained_model"]
 
@@ -334,8 +334,14 @@ def _probabilities(raw: list[str], topic_model: Any, stance_model: Any) -> _Prob
     # The topic is the label the topic model's predict gives: argmax(P * decision_weights_) for a model tuned
     # for macro-F1 (what `stance train DATA` fits), argmax(P) for the default topic model (no weights).
     topic_weights = np.asarray(getattr(final_estimator(topic_rest), "decision_weights_", np.ones(len(topic_classes[0]))))
-    return _Probabilities(per_doc, topic_p, list(passage_p), np.asarray(article_p), topic_classes, stance_classes,
-                          topic_weights, [captions_in(r) for r in raw])
+    article_p = np.asarray(article_p)
+    # Captions are looked for only where there can be evidence (an unrelated article has none), in the page
+    # normalised by the compiled twins of the normalising steps.
+    steps = fast_steps(NORMALISING_STEPS)
+    captions = [frozenset() if stance_classes[0][int(np.argmax(row))] == "unrelated"
+                else captions_in(r, normalise=lambda text: run_steps(steps, text)) for r, row in zip(raw, article_p)]
+    return _Probabilities(per_doc, topic_p, list(passage_p), article_p, topic_classes, stance_classes,
+                          topic_weights, captions)
 
 
 def _results(p: _Probabilities) -> list[Result]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -126,11 +126,12 @@ _SHORT_SYLLABLES = 6
 """A passage after the headline with at most this many syllables is a one-line credit or label, not evidence."""
 
 
-def captions_in(raw: str) -> frozenset[str]:
+def captions_in(raw: str, *, normalise: Callable[[str], str] = normalise) -> frozenset[str]:
     """The photo captions of a page, as its cleaned passages read them: its lines that end with a credit
     ("Binh sĩ Mỹ tại căn cứ. Ảnh: AP") and have fewer than 40 syllables, normalised, without the credit.
     Cleaning drops the credit itself (:func:`stance.text.furniture.drop_photo_credits`), so the caption is
-    found here, in the text before cleaning.
+    found here, in the text before cleaning. ``normalise`` is :func:`stance.text.clean.normalise` or any
+    function giving the same text (:func:`stance.api.classify_batch` passes the compiled one).
 
     Examples
     --------

@@ -22,7 +22,7 @@ Examples
 from __future__ import annotations
 
 import inspect
-from typing import Any, Hashable, Sequence
+from typing import Any, Hashable, Mapping, Sequence
 
 from sklearn.base import BaseEstimator
 from sklearn.pipeline import Pipeline
@@ -65,15 +65,17 @@ def accepts_groups(estimator: Any) -> bool:
 def fit_with_groups(
     model: Any, X: Sequence[str], y: Sequence[Hashable], groups: Sequence[Hashable] | None,
     sample_weight: Sequence[float] | None = None,
+    fit_params: Mapping[str, Any] | None = None,
 ) -> Any:
-    """``model.fit(X, y)``, passing ``groups`` (and ``sample_weight``) to the step that takes them.
+    """``model.fit(X, y)``, passing ``groups`` (and ``sample_weight``, ``fit_params``) to the step that takes them.
 
     A model whose ``fit`` has a ``groups`` parameter gets them as ``groups=``; a pipeline whose final step's
     ``fit`` has one gets them as ``<step>__groups=`` (scikit-learn's way of addressing a step's fit
     parameters); any other model is fitted without them (a plain scikit-learn pipeline still works, and the
     folds around it are still grouped). ``sample_weight`` goes the same way, to the model or its final step;
     a model that cannot take it is refused (a ``ValueError``: silently unweighted training would be a
-    different model). Returns what ``fit`` returns (the fitted model).
+    different model). ``fit_params`` (e.g. the labelled articles of an article model) go to the model or its
+    final step by name. Returns what ``fit`` returns (the fitted model).
     """
     params: dict[str, Any] = {}
     last = model.steps[-1] if isinstance(model, Pipeline) and model.steps else None
@@ -88,6 +90,7 @@ def fit_with_groups(
         if not _accepts(target, "sample_weight"):
             raise ValueError(f"{type(target).__name__}.fit takes no sample_weight; cannot train it with weights")
         params[prefix + "sample_weight"] = sample_weight
+    params.update({prefix + name: value for name, value in (fit_params or {}).items()})
     return model.fit(X, y, **params)
 
 

@@ -70,14 +70,7 @@ def _fit_and_save(
     cv_seconds = time.perf_counter() - t0
     t0 = time.perf_counter()
     with progress_bar(1, desc=f"fit on all {len(texts):,} examples", unit="fit", enabled=progress) as bar:
-        if fit_params:  # to the final step of the pipeline, with the groups (the article model's articles)
-            step = model.steps[-1][0]
-            params = {f"{step}__groups": groups, **{f"{step}__{k}": v for k, v in fit_params.items()}}
-            if sample_weight is not None:
-                params[f"{step}__sample_weight"] = sample_weight
-            model.fit(texts, labels, **params)
-        else:
-            fit_with_groups(model, texts, labels, groups, sample_weight)
+        fit_with_groups(model, texts, labels, groups, sample_weight, fit_params=fit_params)
         bar.update()
     fit_seconds = time.perf_counter() - t0
     m = cv["metrics"]
